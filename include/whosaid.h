@@ -1,0 +1,232 @@
+/*
+ * whosaid.h — the one public header of libwhosaid.
+ *
+ * whosaid reads a news article and reports every attribution in it: who
+ * (source) said (cue) what (content), to whom (addressee), with the speaker
+ * resolved to a named person or organization of the article.
+ *
+ * The life of a caller:
+ *
+ *     ws_model *model;  ws_doc *doc;  ws_error err;
+ *     ws_model_open("rules", NULL, &model, &err);   once, shared by threads
+ *     ws_doc_new(NULL, &doc);                        one per thread
+ *     ws_doc_analyze(doc, model, text, len, &err);   any number of times
+ *     ... ws_doc_attribution(doc, i), ws_doc_entity(doc, i) ...
+ *     ws_doc_free(doc);  ws_model_free(model);
+ *
+ * Threads: a ws_model is immutable after ws_model_open() and may be used by
+ * any number of threads at once.  A ws_doc belongs to one thread at a time.
+ * The library keeps no global mutable state, never prints, never exits and
+ * never aborts: every failure is a ws_status, with a message in ws_error
+ * when the caller passes one.
+ *
+ * Offsets: every ws_span holds byte offsets into the text given to
+ * ws_doc_analyze(), end exclusive.  ws_doc_codepoint_offset() converts them
+ * to Unicode code points, the unit of brat, Python and JavaScript.  Invalid
+ * UTF-8 bytes count one code point each (each is shown as U+FFFD).
+ */
+#ifndef WHOSAID_H
+#define WHOSAID_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(WS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define WS_API __attribute__((visibility("default")))
+#else
+#define WS_API
+#endif
+
+#define WS_VERSION "0.1.0"
+/* Version of the JSON output schema documented in docs/schema.md. */
+#define WS_SCHEMA_VERSION 1
+/* Largest document ws_doc_analyze() accepts, in bytes. */
+#define WS_MAX_DOCUMENT_BYTES ((size_t)64 << 20)
+
+typedef enum ws_status {
+	WS_OK = 0,
+	WS_ERR_NOMEM,        /* an allocation failed; nothing was leaked */
+	WS_ERR_ARGUMENT,     /* a NULL pointer or out-of-range argument */
+	WS_ERR_TOO_LARGE,    /* the input exceeds a documented limit */
+	WS_ERR_MODEL,        /* the model is unknown, corrupt or mismatched */
+	WS_ERR_IO            /* reading or writing a file failed */
+} ws_status;
+
+/* Details of a failure.  position is a byte offset into the input the
+ * failing call was reading, or 0 when no position applies. */
+typedef struct ws_error {
+	ws_status code;
+	size_t position;
+	char message[256];
+} ws_error;
+
+/* A short constant name for a status ("out of memory", ...).  Never NULL. */
+WS_API const char *ws_status_message(ws_status status);
+
+/* Allocation hooks.  Every allocation of a model or document goes through
+ * them, so that tests can make any one of them fail.  NULL means malloc,
+ * realloc and free.  The functions must be thread-safe when the model
+ * or documents using them are used from several threads. */
+typedef struct ws_allocator {
+	void *(*alloc)(void *ctx, size_t size);
+	void *(*resize)(void *ctx, void *ptr, size_t size);
+	void (*release)(void *ctx, void *ptr);
+	void *ctx;
+} ws_allocator;
+
+/* ---------------------------------------------------------------- models */
+
+typedef struct ws_model ws_model;
+
+/* Open a model.  name is "rules" (the built-in rule-based attributor) or
+ * NULL for the default model.  On success *out owns the model, to be
+ * released with ws_model_free(); on failure *out is NULL and err (if not
+ * NULL) says why. */
+WS_API ws_status ws_model_open(const char *name, const ws_allocator *allocator,
+			       ws_model **out, ws_error *err);
+
+/* Release a model.  NULL is a no-op.  No document may still be using it. */
+WS_API void ws_model_free(ws_model *model);
+
+/* The model's name, e.g. "rules".  Owned by the model. */
+WS_API const char *ws_model_name(const ws_model *model);
+
+/* ------------------------------------------------------------- documents */
+
+typedef struct ws_doc ws_doc;
+
+/* Create an empty document.  It owns an arena that is reused by every
+ * analysis, so a steady stream of documents stops allocating after the
+ * first few.  Returns WS_ERR_NOMEM or WS_ERR_ARGUMENT on failure. */
+WS_API ws_status ws_doc_new(const ws_allocator *allocator, ws_doc **out);
+
+/* Release a document and everything it returned.  NULL is a no-op. */
+WS_API void ws_doc_free(ws_doc *doc);
+
+/* Analyse text[0..len) (UTF-8, no NUL terminator needed; a byte order mark,
+ * CRLF line ends, NUL bytes and invalid sequences are accepted).  Results
+ * from an earlier analysis of the same document are discarded first.  The
+ * document keeps its own copy of the text.  On failure the document holds
+ * no results and err says why; the document stays usable. */
+WS_API ws_status ws_doc_analyze(ws_doc *doc, const ws_model *model,
+				const char *text, size_t len, ws_error *err);
+
+/* A half-open byte range of the analysed text; start == end means absent. */
+typedef struct ws_span {
+	size_t start;
+	size_t end;
+} ws_span;
+
+typedef enum ws_attribution_type {
+	WS_ATTRIBUTION_DIRECT,    /* the content is entirely quoted */
+	WS_ATTRIBUTION_MIXED,     /* paraphrase with quoted words in it */
+	WS_ATTRIBUTION_INDIRECT   /* reported speech, no quotation marks */
+} ws_attribution_type;
+
+typedef enum ws_entity_kind {
+	WS_ENTITY_UNKNOWN,
+	WS_ENTITY_PERSON,
+	WS_ENTITY_ORGANIZATION,
+	WS_ENTITY_GROUP           /* an unnamed plural: "officials", "aides" */
+} ws_entity_kind;
+
+typedef struct ws_attribution {
+	ws_attribution_type type;
+	ws_span source;           /* as written: "she", "the ministry" */
+	ws_span cue;              /* "said", "according to", "told" */
+	ws_span addressee;        /* "reporters" in "told reporters" */
+	const ws_span *content;   /* one fragment, or more for a quote split */
+	size_t content_count;     /*   by its cue: "A," she said, "B." */
+	long speaker;             /* index into the entities, or -1 */
+	double confidence;        /* in [0,1] */
+} ws_attribution;
+
+typedef struct ws_entity {
+	const char *name;         /* canonical name: "Jane Doe" */
+	const char *role;         /* title or role: "Vice President"; "" if none */
+	ws_entity_kind kind;
+	const ws_span *mentions;  /* every mention, in text order */
+	size_t mention_count;
+	size_t attribution_count; /* attributions whose speaker this is */
+} ws_entity;
+
+/* Something odd in the input that did not stop the analysis, such as
+ * invalid UTF-8 that was replaced. */
+typedef struct ws_diagnostic {
+	size_t position;          /* byte offset */
+	const char *message;
+} ws_diagnostic;
+
+/* Results of the last successful analysis, owned by the document and valid
+ * until the next ws_doc_analyze() or ws_doc_free().  Attributions are in
+ * text order of their first content fragment; an index past the count
+ * returns NULL. */
+WS_API size_t ws_doc_attribution_count(const ws_doc *doc);
+WS_API const ws_attribution *ws_doc_attribution(const ws_doc *doc, size_t i);
+WS_API size_t ws_doc_entity_count(const ws_doc *doc);
+WS_API const ws_entity *ws_doc_entity(const ws_doc *doc, size_t i);
+WS_API size_t ws_doc_warning_count(const ws_doc *doc);
+WS_API const ws_diagnostic *ws_doc_warning(const ws_doc *doc, size_t i);
+
+/* The analysed text (the document's copy: same length and byte offsets as
+ * the input; invalid bytes and NULs replaced by the ASCII substitute
+ * character 0x1A, which the output formats print as U+FFFD). */
+WS_API const char *ws_doc_text(const ws_doc *doc, size_t *len);
+
+/* The code point offset of a byte offset of the analysed text.  Every span
+ * the library returns starts and ends on a character boundary. */
+WS_API size_t ws_doc_codepoint_offset(const ws_doc *doc, size_t byte_offset);
+
+/* ---------------------------------------------------------------- output */
+
+typedef enum ws_format {
+	WS_FORMAT_JSON,     /* one indented JSON object per document */
+	WS_FORMAT_JSONL,    /* one JSON object per line */
+	WS_FORMAT_TEXT,     /* for people on a terminal */
+	WS_FORMAT_BRAT,     /* brat standoff (.ann), as PolNeAR's tools read */
+	WS_FORMAT_TSV       /* one attribution per line, tab-separated */
+} ws_format;
+
+typedef enum ws_offset_unit {
+	WS_OFFSETS_CODEPOINTS,
+	WS_OFFSETS_BYTES
+} ws_offset_unit;
+
+typedef struct ws_render_options {
+	ws_format format;
+	ws_offset_unit offsets;
+	const char *id;           /* the document id; NULL for none */
+	const char *extra_json;   /* JSON object members to pass through, already
+				   * serialised ("\"outlet\":\"x\",\"date\":1"),
+				   * or NULL; JSON formats only */
+	int tsv_header;           /* TSV: write the header line first */
+} ws_render_options;
+
+/* A growable byte buffer the renderers append to.  Zero-initialise it;
+ * release with ws_buffer_free(). */
+typedef struct ws_buffer {
+	char *data;
+	size_t len;
+	size_t cap;
+} ws_buffer;
+
+WS_API void ws_buffer_free(ws_buffer *buf);
+
+/* Append the document's results in the chosen format to out. */
+WS_API ws_status ws_doc_render(const ws_doc *doc, const ws_render_options *options,
+			       ws_buffer *out, ws_error *err);
+
+/* Append an error record for a document that could not be analysed: the
+ * same shape as a result (no attributions, no entities) with the message in
+ * "errors".  Brat writes nothing; text and TSV write a comment line. */
+WS_API ws_status ws_render_failure(const ws_render_options *options, const char *message,
+				   ws_buffer *out, ws_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WHOSAID_H */

@@ -1,0 +1,163 @@
+/*
+ * internal.h — what the stages of the pipeline share, never installed.
+ *
+ * The pipeline, one file per stage:
+ *
+ *   text.c         bytes -> clean text, tokens, sentences, paragraphs
+ *   quotes.c       quotation marks -> quoted spans (nested, multi-paragraph)
+ *   cues.c         the cue lexicon: which words and phrases report speech
+ *   attribution.c  cues + quotes + clause structure -> attributions
+ *   speakers.c     sources -> entities (names, roles, kinds, coreference)
+ *   output.c       results -> JSON, JSON Lines, text, brat, TSV
+ *   doc.c          the document object that owns all of the above
+ *   model.c        model handles
+ *
+ * Every stage writes into the ws_doc.  Its arrays grow with the allocator
+ * hooks and keep their capacity from one document to the next, so a stream
+ * of documents stops allocating once the largest has been seen.
+ */
+#ifndef WS_INTERNAL_H
+#define WS_INTERNAL_H
+
+#include "whosaid.h"
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define WS_SUBSTITUTE 0x1A /* stands in for an invalid byte or NUL */
+
+/* ------------------------------------------------------------- memory */
+
+/* The caller's allocator, or the one built on malloc. */
+const ws_allocator *ws_allocator_or_default(const ws_allocator *a);
+void *ws_mem_alloc(const ws_allocator *a, size_t size);
+void *ws_mem_resize(const ws_allocator *a, void *ptr, size_t size);
+void ws_mem_release(const ws_allocator *a, void *ptr);
+
+/* Grow *items (of elem bytes each) to hold at least need; false on
+ * overflow or out of memory, leaving *items untouched. */
+bool ws_grow(const ws_allocator *a, void **items, size_t *cap, size_t need, size_t elem);
+
+#define WS_PUSH(doc, arr, count, cap) \
+	((count) < (cap) || ws_grow(&(doc)->allocator, (void **)&(arr), &(cap), (count) + 1, sizeof *(arr)))
+
+/* ------------------------------------------------------------- tokens */
+
+enum ws_token_kind {
+	WS_TOK_WORD,        /* letters, digits, inner apostrophes and hyphens */
+	WS_TOK_NUMBER,      /* starts with a digit */
+	WS_TOK_PUNCT,       /* any other single character */
+	WS_TOK_QUOTE        /* a quotation mark, or a ' that is not an apostrophe */
+};
+
+enum ws_token_flag {
+	WS_TF_CAPITALIZED = 1 << 0,  /* first letter is upper case */
+	WS_TF_ALLCAPS     = 1 << 1,
+	WS_TF_PARA_START  = 1 << 2,  /* first token of a paragraph */
+	WS_TF_SENT_START  = 1 << 3,  /* first token of a sentence */
+	WS_TF_QUOTE_OPEN  = 1 << 4,  /* a quotation mark that opens */
+	WS_TF_QUOTE_CLOSE = 1 << 5,  /* a quotation mark that closes */
+	WS_TF_ABBREV      = 1 << 6,  /* a word that ends in a period of its own */
+	WS_TF_SPACE_AFTER = 1 << 7,  /* whitespace follows */
+	WS_TF_NEWLINE_BEFORE = 1 << 8
+};
+
+typedef struct ws_token {
+	size_t start, end;      /* bytes, end exclusive */
+	uint16_t kind;
+	uint16_t flags;
+	int32_t quote;          /* innermost quoted span holding it, or -1 */
+	int32_t sentence;
+	uint32_t word;          /* hash of the lower-cased word, 0 for punctuation */
+} ws_token;
+
+typedef struct ws_sentence {
+	size_t first, last;     /* token indices, last exclusive */
+	int32_t paragraph;
+} ws_sentence;
+
+/* A quotation: the tokens from its opening mark to its closing mark
+ * (inclusive).  A news-style quote that runs over paragraphs is one
+ * quotation per paragraph, linked by continues. */
+typedef struct ws_quote {
+	size_t open, close;     /* token indices of the marks; close is the last token when unclosed */
+	int32_t parent;         /* enclosing quotation, or -1 */
+	int32_t continues;      /* the quotation of the previous paragraph it continues, or -1 */
+	bool closed;
+	bool words;             /* holds a finite verb-like or several words: speech, not a scare-quoted term */
+} ws_quote;
+
+/* ---------------------------------------------------------- document */
+
+typedef struct ws_attr_work {
+	ws_attribution pub;
+	size_t content_first;   /* index into doc->fragments */
+	int32_t sentence;
+} ws_attr_work;
+
+typedef struct ws_entity_work {
+	ws_entity pub;
+	size_t name_off, role_off;   /* into doc->strings */
+	size_t mention_first;        /* index into doc->mentions */
+	size_t last_token;           /* last mention, for recency */
+	uint32_t last_word;          /* hash of the name's last word */
+} ws_entity_work;
+
+struct ws_doc {
+	ws_allocator allocator;
+
+	char *text;             /* the sanitised copy of the input */
+	size_t len, text_cap;
+	uint32_t *cp_blocks;    /* code points before each 64-byte block */
+	size_t cp_blocks_cap;
+
+	ws_token *tokens;
+	size_t ntokens, tokens_cap;
+	ws_sentence *sentences;
+	size_t nsentences, sentences_cap;
+	size_t nparagraphs;
+	ws_quote *quotes;
+	size_t nquotes, quotes_cap;
+
+	ws_attr_work *attrs;
+	size_t nattrs, attrs_cap;
+	ws_span *fragments;
+	size_t nfragments, fragments_cap;
+
+	ws_entity_work *entities;
+	size_t nentities, entities_cap;
+	ws_span *mentions;
+	size_t nmentions, mentions_cap;
+	char *strings;          /* entity names and roles, NUL-separated */
+	size_t strings_len, strings_cap;
+
+	ws_diagnostic *warnings;
+	size_t nwarnings, warnings_cap;
+	char *warning_text;
+	size_t warning_text_len, warning_text_cap;
+
+	/* scratch arrays for the stages */
+	int32_t *scratch;
+	size_t scratch_cap;
+};
+
+struct ws_model {
+	ws_allocator allocator;
+	char name[32];
+};
+
+/* --------------------------------------------------------------- stages */
+
+ws_status ws_text_prepare(ws_doc *doc, const char *input, size_t len);
+ws_status ws_text_tokenize(ws_doc *doc);
+ws_status ws_text_segment(ws_doc *doc);
+ws_status ws_quotes_find(ws_doc *doc);
+ws_status ws_attributions_find(ws_doc *doc, const ws_model *model);
+ws_status ws_speakers_resolve(ws_doc *doc);
+
+ws_status ws_doc_warn(ws_doc *doc, size_t position, const char *message);
+
+/* FNV-1a of the lower-cased ASCII letters of a word (other bytes as is). */
+uint32_t ws_word_hash(const char *s, size_t n);
+
+#endif /* WS_INTERNAL_H */
