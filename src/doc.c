@@ -51,7 +51,10 @@ uint32_t ws_word_hash(const char *s, size_t n)
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
+		if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99) {
+			c = '\''; /* ’ hashes as ' so that both spellings look alike */
+			i += 2;
+		} else if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c + 32);
 		h = (h ^ c) * 16777619u;
 	}

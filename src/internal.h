@@ -92,6 +92,7 @@ typedef struct ws_quote {
 typedef struct ws_attr_work {
 	ws_attribution pub;
 	size_t content_first;   /* index into doc->fragments */
+	size_t sort_key;        /* start of the first content fragment */
 	int32_t sentence;
 } ws_attr_work;
 
@@ -144,6 +145,8 @@ struct ws_doc {
 struct ws_model {
 	ws_allocator allocator;
 	char name[32];
+	int32_t *cue_slots;     /* hash table over the cue lexicon, -1 = empty */
+	size_t cue_mask;
 };
 
 /* --------------------------------------------------------------- stages */
@@ -155,9 +158,14 @@ ws_status ws_quotes_find(ws_doc *doc);
 ws_status ws_attributions_find(ws_doc *doc, const ws_model *model);
 ws_status ws_speakers_resolve(ws_doc *doc);
 
+/* The cue lexicon (cues.c). */
+ws_status ws_cues_build(ws_model *model);
+/* Probability that the word text[0..n), whose ws_word_hash is hash, is a cue. */
+double ws_cue_probability(const ws_model *model, const char *word, size_t n, uint32_t hash);
+
 ws_status ws_doc_warn(ws_doc *doc, size_t position, const char *message);
 
-/* FNV-1a of the lower-cased ASCII letters of a word (other bytes as is). */
+/* FNV-1a of a word with ASCII letters lower-cased and ’ read as '. */
 uint32_t ws_word_hash(const char *s, size_t n);
 
 #endif /* WS_INTERNAL_H */

@@ -34,6 +34,11 @@ ws_status ws_model_open(const char *name, const ws_allocator *allocator, ws_mode
 	memset(m, 0, sizeof *m);
 	m->allocator = a;
 	strcpy(m->name, "rules");
+	ws_status st = ws_cues_build(m);
+	if (st != WS_OK) {
+		ws_model_free(m);
+		return st;
+	}
 	*out = m;
 	return WS_OK;
 }
@@ -43,6 +48,7 @@ void ws_model_free(ws_model *model)
 	if (!model)
 		return;
 	ws_allocator a = model->allocator;
+	ws_mem_release(&a, model->cue_slots);
 	ws_mem_release(&a, model);
 }
 

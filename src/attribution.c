@@ -1,0 +1,555 @@
+/*
+ * attribution.c — the rule-based attributor: cues, sources and contents.
+ *
+ * News English reports speech in a handful of shapes, and this stage reads
+ * each sentence for them (cue = a word of the cue lexicon, outside quotes):
+ *
+ *   SOURCE CUE [ADDRESSEE] [that] CONTENT.     Doe said (that) the plan failed.
+ *   SOURCE CUE: "QUOTE"                        Doe said: "It failed."
+ *   CONTENT, SOURCE CUE [tail].                The plan failed, Doe said Monday.
+ *   "QUOTE," SOURCE CUE.                       "It failed," Doe told reporters.
+ *   "QUOTE," CUE SOURCE.                       "It failed," said Doe.
+ *   "A," SOURCE CUE, "B."                      one attribution, two fragments
+ *   According to SOURCE, CONTENT.              and CONTENT, according to SOURCE.
+ *
+ * The source is the noun phrase next to the cue, found without a parser:
+ * words back to the nearest clause boundary (a comma, a quotation, a
+ * conjunction or complementizer), with an appositive between commas kept
+ * ("Doe, the party's chair, said").  The content runs from the cue to the
+ * sentence end, or from the sentence start to the comma before the source.
+ *
+ * Then quotes that no cue claimed are given to a speaker: a quote that
+ * continues a multi-paragraph quote joins its attribution, and a floating
+ * quote (a quoted sentence with no cue of its own) continues the nearest
+ * direct or mixed attribution before it in the same or previous paragraph.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A word is taken as a cue at or above this probability (cues.c).  Tuned
+ * on the dev split of PolNeAR for attr.full F1. */
+#define CUE_THRESHOLD 0.50
+
+/* ------------------------------------------------------------ helpers */
+
+static bool word_eq(const ws_doc *doc, size_t i, const char *w)
+{
+	const ws_token *t = &doc->tokens[i];
+	size_t n = strlen(w);
+	if (t->end - t->start != n || t->kind == WS_TOK_PUNCT || t->kind == WS_TOK_QUOTE)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		char c = doc->text[t->start + k];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (c != w[k])
+			return false;
+	}
+	return true;
+}
+
+static bool word_in(const ws_doc *doc, size_t i, const char *const *list)
+{
+	for (size_t k = 0; list[k]; k++)
+		if (word_eq(doc, i, list[k]))
+			return true;
+	return false;
+}
+
+static bool punct_eq(const ws_doc *doc, size_t i, char c)
+{
+	const ws_token *t = &doc->tokens[i];
+	return t->kind == WS_TOK_PUNCT && doc->text[t->start] == c && t->end - t->start == 1;
+}
+
+static bool is_dash(const ws_doc *doc, size_t i)
+{
+	const ws_token *t = &doc->tokens[i];
+	const unsigned char *s = (const unsigned char *)doc->text + t->start;
+	return t->kind == WS_TOK_PUNCT && (s[0] == '-' || (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x93 || s[2] == 0x94)));
+}
+
+static bool is_word(const ws_doc *doc, size_t i)
+{
+	return doc->tokens[i].kind == WS_TOK_WORD || doc->tokens[i].kind == WS_TOK_NUMBER;
+}
+
+static bool is_closing_quote(const ws_doc *doc, size_t i)
+{
+	const ws_token *t = &doc->tokens[i];
+	return t->kind == WS_TOK_QUOTE && (t->flags & WS_TF_QUOTE_CLOSE);
+}
+
+static bool is_opening_quote(const ws_doc *doc, size_t i)
+{
+	const ws_token *t = &doc->tokens[i];
+	return t->kind == WS_TOK_QUOTE && (t->flags & WS_TF_QUOTE_OPEN);
+}
+
+/* Words that end a noun phrase when read leftwards from a cue: the source
+ * starts after them. */
+static const char *const clause_boundaries[] = {
+	"that", "which", "and", "but", "because", "while", "when", "if", "as", "although", "though",
+	"after", "before", "since", "so", "where", "whether", "than", "or", "until", "unless", "once",
+	"what", "how", "why", "then", "also", "yet", "nor", "even", "in", "on", "at", "during", "with",
+	"by", "from", "into", "over", "about", "against", "is", "was", "are", "were", "be", "been",
+	"not", "to", "it", "this", "there", "here", "ago", "earlier", "later", "now", "today",
+	"yesterday", "week", "month", "year", "monday", "tuesday", "wednesday", "thursday", "friday",
+	"saturday", "sunday", "has", "have", "had", "will", "would", "could", "should", "can", "may",
+	"might", "must", "did", "does", "do", NULL};
+
+/* Words between a source and its cue that belong to the cue: "has said",
+ * "also told", "previously argued". */
+static const char *const cue_modifiers[] = {
+	"has", "have", "had", "also", "previously", "later", "repeatedly", "recently", "reportedly",
+	"publicly", "again", "then", "once", "earlier", "often", "never", "would", "will", "could",
+	"did", "does", "do", "not", "may", "might", "can", "should", "must", "already", "further",
+	"flatly", "privately", "openly", "specifically", "quickly", "simply", "first", "still",
+	"just", "frequently", "initially", "ultimately", "explicitly", "famously", "bluntly", NULL};
+
+/* Cues whose object is the addressee: "told reporters that ...". */
+static const char *const addressee_cues[] = {
+	"told", "tell", "tells", "telling", "assured", "reminded", "informed", "warned", "urged",
+	"asked", "briefed", "wrote", NULL};
+
+/* Words that can start a noun phrase after an inverted cue ("said Doe"). */
+static const char *const np_starters[] = {
+	"he", "she", "they", "we", "i", "it", "the", "a", "an", "his", "her", "their", "its", "one",
+	"another", "two", "three", "several", "many", "some", "officials", "sources", "aides", NULL};
+
+/* --------------------------------------------------------- the result */
+
+typedef struct range {
+	size_t first, last; /* token indices, last exclusive; first == last: none */
+} range;
+
+static ws_span span_of(const ws_doc *doc, range r)
+{
+	if (r.first >= r.last)
+		return (ws_span){0, 0};
+	return (ws_span){doc->tokens[r.first].start, doc->tokens[r.last - 1].end};
+}
+
+/* Trim commas, colons and dashes from both ends of a range, and a final
+ * period outside quotes: the content of "X said Y." is "Y". */
+static range trim(const ws_doc *doc, range r)
+{
+	while (r.first < r.last && (punct_eq(doc, r.first, ',') || punct_eq(doc, r.first, ':') ||
+				    punct_eq(doc, r.first, ';') || is_dash(doc, r.first)))
+		r.first++;
+	while (r.first < r.last) {
+		size_t i = r.last - 1;
+		if (punct_eq(doc, i, ',') || punct_eq(doc, i, ':') || punct_eq(doc, i, ';') || is_dash(doc, i) ||
+		    ((punct_eq(doc, i, '.') || punct_eq(doc, i, '?') || punct_eq(doc, i, '!')) &&
+		     doc->tokens[i].quote < 0))
+			r.last--;
+		else
+			break;
+	}
+	return r;
+}
+
+static ws_status add_attribution(ws_doc *doc, range source, range cue, range addressee, const range *content,
+				 size_t ncontent, int32_t sentence, double confidence)
+{
+	size_t used = 0;
+	for (size_t k = 0; k < ncontent; k++)
+		used += content[k].first < content[k].last;
+	if (!used)
+		return WS_OK;
+	if (!WS_PUSH(doc, doc->attrs, doc->nattrs, doc->attrs_cap))
+		return WS_ERR_NOMEM;
+	ws_attr_work *a = &doc->attrs[doc->nattrs];
+	memset(a, 0, sizeof *a);
+	a->content_first = doc->nfragments;
+	for (size_t k = 0; k < ncontent; k++) {
+		if (content[k].first >= content[k].last)
+			continue;
+		if (!WS_PUSH(doc, doc->fragments, doc->nfragments, doc->fragments_cap))
+			return WS_ERR_NOMEM;
+		doc->fragments[doc->nfragments++] = span_of(doc, content[k]);
+		a->pub.content_count++;
+	}
+	a->pub.source = span_of(doc, source);
+	a->pub.cue = span_of(doc, cue);
+	a->pub.addressee = span_of(doc, addressee);
+	a->pub.speaker = -1;
+	a->pub.confidence = confidence;
+	a->sentence = sentence;
+	doc->nattrs++;
+	return WS_OK;
+}
+
+/* ------------------------------------------------------ noun phrases */
+
+/* The noun phrase that ends just before token `end`, within [floor, end). */
+static size_t np_left(const ws_doc *doc, size_t floor, size_t end)
+{
+	size_t j = end, words = 0;
+	while (j > floor) {
+		size_t i = j - 1;
+		const ws_token *t = &doc->tokens[i];
+		if (t->quote >= 0)
+			break;
+		if (is_word(doc, i)) {
+			if (!(t->flags & WS_TF_CAPITALIZED) && word_in(doc, i, clause_boundaries))
+				break;
+			/* a capitalized boundary word starts the sentence: "But Doe said" */
+			if ((t->flags & WS_TF_CAPITALIZED) && (t->flags & WS_TF_SENT_START) &&
+			    word_in(doc, i, clause_boundaries))
+				break;
+			words++;
+		} else if (!(punct_eq(doc, i, '(') || punct_eq(doc, i, ')') || punct_eq(doc, i, '&') ||
+			     (is_dash(doc, i) && doc->tokens[i].end - doc->tokens[i].start == 1 &&
+			      !(t->flags & WS_TF_SPACE_AFTER))))
+			break;
+		j = i;
+		if (words >= 12)
+			break;
+	}
+	/* never start on a parenthesis or dash */
+	while (j < end && !is_word(doc, j))
+		j++;
+	return j;
+}
+
+/* The noun phrase that starts at token `start`, within [start, limit). */
+static size_t np_right(const ws_doc *doc, size_t start, size_t limit)
+{
+	size_t j = start, words = 0;
+	while (j < limit && words < 12) {
+		const ws_token *t = &doc->tokens[j];
+		if (t->quote >= 0 || t->kind == WS_TOK_QUOTE)
+			break;
+		if (is_word(doc, j)) {
+			if (j > start && !(t->flags & WS_TF_CAPITALIZED) && word_in(doc, j, clause_boundaries) &&
+			    !word_eq(doc, j, "of"))
+				break;
+			words++;
+		} else if (!(punct_eq(doc, j, '(') || punct_eq(doc, j, ')') || punct_eq(doc, j, '&')))
+			break;
+		j++;
+	}
+	while (j > start && !is_word(doc, j - 1) && !punct_eq(doc, j - 1, ')'))
+		j--;
+	return j;
+}
+
+/* ---------------------------------------------------------- sentences */
+
+typedef struct cue_choice {
+	size_t index;
+	double probability;
+} cue_choice;
+
+static cue_choice best_cue(const ws_doc *doc, const ws_model *model, const ws_sentence *s)
+{
+	cue_choice best = {SIZE_MAX, 0.0};
+	for (size_t i = s->first; i < s->last; i++) {
+		const ws_token *t = &doc->tokens[i];
+		if (t->kind != WS_TOK_WORD || t->quote >= 0)
+			continue;
+		/* A capitalized word in mid-sentence is a name, not a verb. */
+		if ((t->flags & WS_TF_CAPITALIZED) && !(t->flags & WS_TF_SENT_START) && !word_eq(doc, i, "according"))
+			continue;
+		double p = ws_cue_probability(model, doc->text + t->start, t->end - t->start, t->word);
+		if (word_eq(doc, i, "according") && !(i + 1 < s->last && word_eq(doc, i + 1, "to")))
+			p = 0.0;
+		if (p >= CUE_THRESHOLD && p > best.probability) {
+			best.index = i;
+			best.probability = p;
+		}
+	}
+	return best;
+}
+
+/* True when the tokens [from, end) after a cue are a short tail such as
+ * "Monday" or "in a statement", not a reported clause. */
+static bool short_tail(const ws_doc *doc, size_t from, size_t end)
+{
+	size_t words = 0;
+	for (size_t i = from; i < end; i++) {
+		if (doc->tokens[i].kind == WS_TOK_QUOTE || punct_eq(doc, i, ':') || word_eq(doc, i, "that"))
+			return false;
+		if (punct_eq(doc, i, ','))
+			break;
+		words += is_word(doc, i);
+	}
+	return words <= 8;
+}
+
+/* The first token of the reported clause after a cue ending at `from`:
+ * past "on Monday" to "that", or past a colon. */
+static size_t content_start(const ws_doc *doc, size_t from, size_t end)
+{
+	for (size_t i = from; i < end && i < from + 10; i++) {
+		const ws_token *t = &doc->tokens[i];
+		if (t->kind == WS_TOK_QUOTE || t->quote >= 0)
+			break;
+		if (word_eq(doc, i, "that"))
+			return i;
+		if (punct_eq(doc, i, ':'))
+			return i + 1;
+		if (!is_word(doc, i))
+			break;
+	}
+	return from;
+}
+
+static ws_status attribute_sentence(ws_doc *doc, const ws_model *model, size_t si)
+{
+	const ws_sentence *s = &doc->sentences[si];
+	cue_choice choice = best_cue(doc, model, s);
+	if (choice.index == SIZE_MAX)
+		return WS_OK;
+	size_t c = choice.index;
+	size_t f = s->first, l = s->last;
+	range cue = {c, c + 1}, source = {0, 0}, addressee = {0, 0};
+	range content[2] = {{0, 0}, {0, 0}};
+	double confidence = choice.probability;
+
+	/* the sentence without its final period */
+	range whole = trim(doc, (range){f, l});
+	size_t end = whole.last;
+
+	if (word_eq(doc, c, "according")) {
+		cue.last = c + 2;
+		size_t src_end = np_right(doc, cue.last, end);
+		source = (range){cue.last, src_end};
+		if (c == f || punct_eq(doc, c - 1, ',') == false) {
+			if (c > f && !(c == f + 1 && !is_word(doc, f)))
+				content[0] = trim(doc, (range){f, c});
+			else
+				content[0] = trim(doc, (range){src_end, end});
+		} else
+			content[0] = trim(doc, (range){f, c});
+		if (c > f + 1 && punct_eq(doc, c - 1, ',') && src_end < end)
+			content[1] = trim(doc, (range){src_end, end}); /* "X, according to Y, Z" */
+		return add_attribution(doc, source, cue, addressee, content, 2, (int32_t)si, confidence);
+	}
+
+	/* the cue's modifiers: "has also said" */
+	while (cue.first > f && word_in(doc, cue.first - 1, cue_modifiers) &&
+	       !(doc->tokens[cue.first - 1].flags & WS_TF_CAPITALIZED))
+		cue.first--;
+	if (cue.last < l && (word_eq(doc, cue.last, "out") || word_eq(doc, cue.last, "to")) &&
+	    (word_eq(doc, c, "pointed") || word_eq(doc, c, "referring") || word_eq(doc, c, "pointing")))
+		cue.last++;
+
+	size_t before = cue.first; /* the token just before the cue is before-1 */
+	bool after_break = before > f && (punct_eq(doc, before - 1, ',') || is_closing_quote(doc, before - 1));
+	bool inverted = after_break && cue.last < end &&
+			((doc->tokens[cue.last].flags & WS_TF_CAPITALIZED) || word_in(doc, cue.last, np_starters));
+	if (inverted) {
+		/* "...," said Doe. */
+		size_t src_end = np_right(doc, cue.last, end);
+		source = (range){cue.last, src_end};
+		content[0] = trim(doc, (range){f, before});
+		if (src_end + 1 < end && punct_eq(doc, src_end, ',') && is_opening_quote(doc, src_end + 1))
+			content[1] = trim(doc, (range){src_end + 1, l});
+		return add_attribution(doc, source, cue, addressee, content, 2, (int32_t)si, confidence);
+	}
+
+	size_t src_start = np_left(doc, f, before);
+	if (src_start == before && after_break && punct_eq(doc, before - 1, ',')) {
+		/* "Doe, the party's chair, said": the appositive between commas */
+		size_t k = before - 1;
+		while (k > f && !punct_eq(doc, k - 1, ',') && doc->tokens[k - 1].quote < 0 && before - k < 16)
+			k--;
+		if (k > f && punct_eq(doc, k - 1, ',')) {
+			size_t name = np_left(doc, f, k - 1);
+			if (name < k - 1)
+				src_start = name; /* the source runs up to the comma before the cue */
+		}
+	}
+	source = (range){src_start, src_start < before ? (punct_eq(doc, before - 1, ',') ? before - 1 : before) : before};
+	if (src_start == before)
+		source = (range){0, 0};
+
+	size_t boundary = src_start; /* tokens before the source */
+	bool content_before = boundary > f + 2 &&
+			      (punct_eq(doc, boundary - 1, ',') || is_closing_quote(doc, boundary - 1) ||
+			       is_dash(doc, boundary - 1));
+	if (content_before && short_tail(doc, cue.last, end)) {
+		/* CONTENT, SOURCE CUE [tail]. */
+		content[0] = trim(doc, (range){f, boundary});
+		/* "A," she said, "B." */
+		size_t k = cue.last;
+		while (k < end && !punct_eq(doc, k, ',') && doc->tokens[k].kind != WS_TOK_QUOTE)
+			k++;
+		if (k + 1 < l && punct_eq(doc, k, ',') && is_opening_quote(doc, k + 1))
+			content[1] = trim(doc, (range){k + 1, l});
+		else if (k < l && is_opening_quote(doc, k))
+			content[1] = trim(doc, (range){k, l});
+		return add_attribution(doc, source, cue, addressee, content, 2, (int32_t)si, confidence);
+	}
+
+	/* SOURCE CUE [ADDRESSEE] [that] CONTENT. */
+	size_t from = cue.last;
+	if (word_in(doc, c, addressee_cues) && from < end && !word_eq(doc, from, "that") &&
+	    doc->tokens[from].kind != WS_TOK_QUOTE && !punct_eq(doc, from, ',') && !punct_eq(doc, from, ':')) {
+		size_t a_end = np_right(doc, from, end);
+		addressee = (range){from, a_end};
+		from = a_end;
+	}
+	from = content_start(doc, from, end);
+	if (from < l && punct_eq(doc, from, ','))
+		from++;
+	content[0] = trim(doc, (range){from, l});
+	if (content[0].first >= content[0].last && si > 0) {
+		/* "Doe said." after the sentence it reports */
+		const ws_sentence *prev = &doc->sentences[si - 1];
+		if (prev->paragraph == s->paragraph)
+			content[0] = trim(doc, (range){prev->first, prev->last});
+		confidence *= 0.8;
+	}
+	return add_attribution(doc, source, cue, addressee, content, 1, (int32_t)si, confidence);
+}
+
+/* ------------------------------------------------- quotes left over */
+
+static int compare_spans(const void *a, const void *b)
+{
+	const ws_span *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int compare_attributions(const void *a, const void *b)
+{
+	const ws_attr_work *x = a, *y = b;
+	size_t xs = x->sort_key, ys = y->sort_key;
+	return xs < ys ? -1 : xs > ys;
+}
+
+/* Which attribution's content holds token i, or -1. */
+static long owner_of(const ws_doc *doc, size_t i)
+{
+	size_t pos = doc->tokens[i].start;
+	for (size_t a = doc->nattrs; a-- > 0;) {
+		const ws_attr_work *w = &doc->attrs[a];
+		for (size_t k = 0; k < w->pub.content_count; k++) {
+			const ws_span *f = &doc->fragments[w->content_first + k];
+			if (f->start <= pos && pos < f->end)
+				return (long)a;
+		}
+		/* attributions are in text order: only near ones can hold it */
+		if (doc->nattrs - a > 64)
+			break;
+	}
+	return -1;
+}
+
+/* Append a fragment to attribution a; fragments of one attribution are
+ * stored together, so this moves the fragments of later attributions. */
+static ws_status append_fragment(ws_doc *doc, size_t a, ws_span span)
+{
+	if (!WS_PUSH(doc, doc->fragments, doc->nfragments, doc->fragments_cap))
+		return WS_ERR_NOMEM;
+	ws_attr_work *w = &doc->attrs[a];
+	size_t at = w->content_first + w->pub.content_count;
+	memmove(doc->fragments + at + 1, doc->fragments + at, (doc->nfragments - at) * sizeof *doc->fragments);
+	doc->fragments[at] = span;
+	doc->nfragments++;
+	w->pub.content_count++;
+	for (size_t b = 0; b < doc->nattrs; b++)
+		if (b != a && doc->attrs[b].content_first >= at)
+			doc->attrs[b].content_first++;
+	return WS_OK;
+}
+
+static ws_status claim_floating_quotes(ws_doc *doc)
+{
+	for (size_t q = 0; q < doc->nquotes; q++) {
+		const ws_quote *quote = &doc->quotes[q];
+		if (quote->parent >= 0 || !quote->words)
+			continue;
+		if (owner_of(doc, quote->open) >= 0)
+			continue;
+		const ws_token *open = &doc->tokens[quote->open];
+		int32_t para = doc->sentences[open->sentence].paragraph;
+		/* The nearest attribution before the quote, in this or the
+		 * previous paragraph, that quoted someone. */
+		long chosen = -1;
+		for (size_t a = doc->nattrs; a-- > 0;) {
+			const ws_attr_work *w = &doc->attrs[a];
+			if (!w->pub.content_count || doc->fragments[w->content_first].start > open->start)
+				continue;
+			int32_t apara = doc->sentences[w->sentence].paragraph;
+			if (apara < para - 1)
+				break;
+			if (w->pub.type != WS_ATTRIBUTION_INDIRECT)
+				chosen = (long)a;
+			break;
+		}
+		/* A quote that continues one from the previous paragraph joins
+		 * the attribution of what it continues. */
+		if (quote->continues >= 0) {
+			long prev = owner_of(doc, doc->quotes[quote->continues].open);
+			if (prev >= 0)
+				chosen = prev;
+		}
+		if (chosen < 0)
+			continue;
+		/* the fragment: the quote, and the rest of its sentence when the
+		 * sentence is nothing but the quote */
+		ws_span span = {open->start, doc->tokens[quote->close].end};
+		ws_status st = append_fragment(doc, (size_t)chosen, span);
+		if (st != WS_OK)
+			return st;
+	}
+	return WS_OK;
+}
+
+static ws_attribution_type type_of(const ws_doc *doc, const ws_attr_work *w)
+{
+	size_t quoted = 0, plain = 0;
+	const ws_span *f = doc->fragments + w->content_first;
+	/* tokens are sorted by offset: find each fragment's first by bisection */
+	for (size_t k = 0; k < w->pub.content_count; k++) {
+		size_t lo = 0, hi = doc->ntokens;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (doc->tokens[mid].start < f[k].start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < doc->ntokens && doc->tokens[i].start < f[k].end; i++) {
+			if (!is_word(doc, i))
+				continue;
+			if (doc->tokens[i].quote >= 0)
+				quoted++;
+			else
+				plain++;
+		}
+	}
+	if (quoted && !plain)
+		return WS_ATTRIBUTION_DIRECT;
+	if (quoted)
+		return WS_ATTRIBUTION_MIXED;
+	return WS_ATTRIBUTION_INDIRECT;
+}
+
+ws_status ws_attributions_find(ws_doc *doc, const ws_model *model)
+{
+	for (size_t si = 0; si < doc->nsentences; si++) {
+		ws_status st = attribute_sentence(doc, model, si);
+		if (st != WS_OK)
+			return st;
+	}
+	for (size_t a = 0; a < doc->nattrs; a++)
+		doc->attrs[a].pub.type = type_of(doc, &doc->attrs[a]);
+	ws_status st = claim_floating_quotes(doc);
+	if (st != WS_OK)
+		return st;
+	for (size_t a = 0; a < doc->nattrs; a++) {
+		ws_attr_work *w = &doc->attrs[a];
+		qsort(doc->fragments + w->content_first, w->pub.content_count, sizeof *doc->fragments, compare_spans);
+		w->pub.type = type_of(doc, w);
+		w->sort_key = doc->fragments[w->content_first].start;
+	}
+	qsort(doc->attrs, doc->nattrs, sizeof *doc->attrs, compare_attributions);
+	return WS_OK;
+}
