@@ -202,6 +202,7 @@ static size_t np_left(const ws_doc *doc, size_t floor, size_t end)
 				break;
 			words++;
 		} else if (!(punct_eq(doc, i, '(') || punct_eq(doc, i, ')') || punct_eq(doc, i, '&') ||
+			     (punct_eq(doc, i, '.') && i + 1 < end && punct_eq(doc, i + 1, ')')) ||
 			     (is_dash(doc, i) && doc->tokens[i].end - doc->tokens[i].start == 1 &&
 			      !(t->flags & WS_TF_SPACE_AFTER))))
 			break;
@@ -239,30 +240,25 @@ static size_t np_right(const ws_doc *doc, size_t start, size_t limit)
 
 /* ---------------------------------------------------------- sentences */
 
-typedef struct cue_choice {
-	size_t index;
-	double probability;
-} cue_choice;
-
-static cue_choice best_cue(const ws_doc *doc, const ws_model *model, const ws_sentence *s)
+/* The cue probability of token i (0 for words that cannot be cues here). */
+static double cue_probability(const ws_doc *doc, const ws_model *model, size_t i, size_t sentence_end)
 {
-	cue_choice best = {SIZE_MAX, 0.0};
-	for (size_t i = s->first; i < s->last; i++) {
-		const ws_token *t = &doc->tokens[i];
-		if (t->kind != WS_TOK_WORD || t->quote >= 0)
-			continue;
-		/* A capitalized word in mid-sentence is a name, not a verb. */
-		if ((t->flags & WS_TF_CAPITALIZED) && !(t->flags & WS_TF_SENT_START) && !word_eq(doc, i, "according"))
-			continue;
-		double p = ws_cue_probability(model, doc->text + t->start, t->end - t->start, t->word);
-		if (word_eq(doc, i, "according") && !(i + 1 < s->last && word_eq(doc, i + 1, "to")))
-			p = 0.0;
-		if (p >= CUE_THRESHOLD && p > best.probability) {
-			best.index = i;
-			best.probability = p;
-		}
-	}
-	return best;
+	const ws_token *t = &doc->tokens[i];
+	if (t->kind != WS_TOK_WORD || t->quote >= 0)
+		return 0.0;
+	if (word_eq(doc, i, "according"))
+		return i + 1 < sentence_end && word_eq(doc, i + 1, "to") ? 0.93 : 0.0;
+	/* A capitalized word in mid-sentence is a name, not a verb. */
+	if ((t->flags & WS_TF_CAPITALIZED) && !(t->flags & WS_TF_SENT_START))
+		return 0.0;
+	return ws_cue_probability(model, doc->text + t->start, t->end - t->start, t->word);
+}
+
+static bool is_participle(const ws_doc *doc, size_t i)
+{
+	const ws_token *t = &doc->tokens[i];
+	size_t n = t->end - t->start;
+	return n > 4 && memcmp(doc->text + t->end - 3, "ing", 3) == 0;
 }
 
 /* True when the tokens [from, end) after a cue are a short tail such as
@@ -298,114 +294,191 @@ static size_t content_start(const ws_doc *doc, size_t from, size_t end)
 	return from;
 }
 
-static ws_status attribute_sentence(ws_doc *doc, const ws_model *model, size_t si)
-{
-	const ws_sentence *s = &doc->sentences[si];
-	cue_choice choice = best_cue(doc, model, s);
-	if (choice.index == SIZE_MAX)
-		return WS_OK;
-	size_t c = choice.index;
-	size_t f = s->first, l = s->last;
-	range cue = {c, c + 1}, source = {0, 0}, addressee = {0, 0};
-	range content[2] = {{0, 0}, {0, 0}};
-	double confidence = choice.probability;
+/* Words that name a time, not a speaker, after an inverted cue. */
+static const char *const time_words[] = {
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+	"yesterday", "tonight", "last", "this", "earlier", "later", "in", "on", "at", "during", NULL};
 
-	/* the sentence without its final period */
+/* An attribution in the making: token ranges, turned into spans at the end. */
+typedef struct draft {
+	range source, cue, addressee;
+	range content[2];
+	double confidence;
+} draft;
+
+/* Read the attribution around the cue at token c of sentence [f, l) into d.
+ * Returns false when the cue has no content. */
+static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l, draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->cue = (range){c, c + 1};
 	range whole = trim(doc, (range){f, l});
 	size_t end = whole.last;
 
 	if (word_eq(doc, c, "according")) {
-		cue.last = c + 2;
-		size_t src_end = np_right(doc, cue.last, end);
-		source = (range){cue.last, src_end};
-		if (c == f || punct_eq(doc, c - 1, ',') == false) {
-			if (c > f && !(c == f + 1 && !is_word(doc, f)))
-				content[0] = trim(doc, (range){f, c});
-			else
-				content[0] = trim(doc, (range){src_end, end});
-		} else
-			content[0] = trim(doc, (range){f, c});
-		if (c > f + 1 && punct_eq(doc, c - 1, ',') && src_end < end)
-			content[1] = trim(doc, (range){src_end, end}); /* "X, according to Y, Z" */
-		return add_attribution(doc, source, cue, addressee, content, 2, (int32_t)si, confidence);
+		d->cue.last = c + 2;
+		size_t src_end = np_right(doc, d->cue.last, end);
+		d->source = (range){d->cue.last, src_end};
+		bool leading = c == f || (c == f + 1 && !is_word(doc, f));
+		if (leading)
+			d->content[0] = trim(doc, (range){src_end, end});
+		else {
+			d->content[0] = trim(doc, (range){f, c});
+			if (punct_eq(doc, c - 1, ',') && src_end < end)
+				d->content[1] = trim(doc, (range){src_end, end}); /* "X, according to Y, Z" */
+		}
+		return true;
 	}
 
 	/* the cue's modifiers: "has also said" */
-	while (cue.first > f && word_in(doc, cue.first - 1, cue_modifiers) &&
-	       !(doc->tokens[cue.first - 1].flags & WS_TF_CAPITALIZED))
-		cue.first--;
-	if (cue.last < l && (word_eq(doc, cue.last, "out") || word_eq(doc, cue.last, "to")) &&
+	while (d->cue.first > f && word_in(doc, d->cue.first - 1, cue_modifiers) &&
+	       !(doc->tokens[d->cue.first - 1].flags & WS_TF_CAPITALIZED))
+		d->cue.first--;
+	if (d->cue.last < l && (word_eq(doc, d->cue.last, "out") || word_eq(doc, d->cue.last, "to")) &&
 	    (word_eq(doc, c, "pointed") || word_eq(doc, c, "referring") || word_eq(doc, c, "pointing")))
-		cue.last++;
+		d->cue.last++;
 
-	size_t before = cue.first; /* the token just before the cue is before-1 */
-	bool after_break = before > f && (punct_eq(doc, before - 1, ',') || is_closing_quote(doc, before - 1));
-	bool inverted = after_break && cue.last < end &&
-			((doc->tokens[cue.last].flags & WS_TF_CAPITALIZED) || word_in(doc, cue.last, np_starters));
-	if (inverted) {
-		/* "...," said Doe. */
-		size_t src_end = np_right(doc, cue.last, end);
-		source = (range){cue.last, src_end};
-		content[0] = trim(doc, (range){f, before});
-		if (src_end + 1 < end && punct_eq(doc, src_end, ',') && is_opening_quote(doc, src_end + 1))
-			content[1] = trim(doc, (range){src_end + 1, l});
-		return add_attribution(doc, source, cue, addressee, content, 2, (int32_t)si, confidence);
-	}
+	size_t before = d->cue.first; /* the token just before the cue is before - 1 */
+	bool after_quote = before > f && (is_closing_quote(doc, before - 1) ||
+					  (before > f + 1 && punct_eq(doc, before - 1, ',') &&
+					   is_closing_quote(doc, before - 2)));
+	bool after_comma = before > f && punct_eq(doc, before - 1, ',');
+	bool np_follows = d->cue.last < end && !word_in(doc, d->cue.last, time_words) &&
+			  ((doc->tokens[d->cue.last].flags & WS_TF_CAPITALIZED) ||
+			   word_in(doc, d->cue.last, np_starters));
 
-	size_t src_start = np_left(doc, f, before);
-	if (src_start == before && after_break && punct_eq(doc, before - 1, ',')) {
-		/* "Doe, the party's chair, said": the appositive between commas */
+	/* "Doe, the party's chair, said": an appositive between commas */
+	size_t src_start = before;
+	if (after_comma && !after_quote) {
 		size_t k = before - 1;
 		while (k > f && !punct_eq(doc, k - 1, ',') && doc->tokens[k - 1].quote < 0 && before - k < 16)
 			k--;
 		if (k > f && punct_eq(doc, k - 1, ',')) {
 			size_t name = np_left(doc, f, k - 1);
-			if (name < k - 1)
-				src_start = name; /* the source runs up to the comma before the cue */
+			if (name < k - 1 && (doc->tokens[name].flags & WS_TF_CAPITALIZED))
+				src_start = name;
 		}
 	}
-	source = (range){src_start, src_start < before ? (punct_eq(doc, before - 1, ',') ? before - 1 : before) : before};
-	if (src_start == before)
-		source = (range){0, 0};
+
+	if (src_start == before && (after_quote || after_comma) && np_follows) {
+		/* "...," said Doe.  Content before, source after. */
+		size_t src_end = np_right(doc, d->cue.last, end);
+		/* "said Tomas Brenn, a lawyer for the authority." keeps its
+		 * appositive, up to a quotation that may follow */
+		if (src_end + 1 < end && punct_eq(doc, src_end, ',') && !is_opening_quote(doc, src_end + 1)) {
+			size_t k = src_end + 1;
+			while (k < end && doc->tokens[k].kind != WS_TOK_QUOTE)
+				k++;
+			src_end = trim(doc, (range){d->cue.last, k}).last;
+		}
+		d->source = (range){d->cue.last, src_end};
+		d->content[0] = trim(doc, (range){f, before});
+		if (src_end + 1 < end && punct_eq(doc, src_end, ',') && is_opening_quote(doc, src_end + 1))
+			d->content[1] = trim(doc, (range){src_end + 1, l});
+		return true;
+	}
+
+	if (src_start == before) {
+		if (before > f && (word_eq(doc, before - 1, "who") || word_eq(doc, before - 1, "which") ||
+				   word_eq(doc, before - 1, "that")))
+			src_start = before - 1; /* a relative pronoun is the source as written */
+		else if (is_participle(doc, c) && (after_comma || before == f)) {
+			/* ", saying ...": the subject of the sentence speaks */
+			size_t k = f;
+			while (k < before && !is_word(doc, k))
+				k++;
+			size_t e = np_right(doc, k, before);
+			d->source = (range){k, e};
+			src_start = before;
+		} else
+			src_start = np_left(doc, f, before);
+	}
+	if (src_start < before)
+		d->source = (range){src_start, punct_eq(doc, before - 1, ',') ? before - 1 : before};
 
 	size_t boundary = src_start; /* tokens before the source */
 	bool content_before = boundary > f + 2 &&
 			      (punct_eq(doc, boundary - 1, ',') || is_closing_quote(doc, boundary - 1) ||
 			       is_dash(doc, boundary - 1));
-	if (content_before && short_tail(doc, cue.last, end)) {
+	if (content_before && short_tail(doc, d->cue.last, end)) {
 		/* CONTENT, SOURCE CUE [tail]. */
-		content[0] = trim(doc, (range){f, boundary});
+		d->content[0] = trim(doc, (range){f, boundary});
 		/* "A," she said, "B." */
-		size_t k = cue.last;
+		size_t k = d->cue.last;
 		while (k < end && !punct_eq(doc, k, ',') && doc->tokens[k].kind != WS_TOK_QUOTE)
 			k++;
 		if (k + 1 < l && punct_eq(doc, k, ',') && is_opening_quote(doc, k + 1))
-			content[1] = trim(doc, (range){k + 1, l});
+			d->content[1] = trim(doc, (range){k + 1, l});
 		else if (k < l && is_opening_quote(doc, k))
-			content[1] = trim(doc, (range){k, l});
-		return add_attribution(doc, source, cue, addressee, content, 2, (int32_t)si, confidence);
+			d->content[1] = trim(doc, (range){k, l});
+		return true;
 	}
 
 	/* SOURCE CUE [ADDRESSEE] [that] CONTENT. */
-	size_t from = cue.last;
+	size_t from = d->cue.last;
 	if (word_in(doc, c, addressee_cues) && from < end && !word_eq(doc, from, "that") &&
 	    doc->tokens[from].kind != WS_TOK_QUOTE && !punct_eq(doc, from, ',') && !punct_eq(doc, from, ':')) {
 		size_t a_end = np_right(doc, from, end);
-		addressee = (range){from, a_end};
+		d->addressee = (range){from, a_end};
 		from = a_end;
 	}
 	from = content_start(doc, from, end);
 	if (from < l && punct_eq(doc, from, ','))
 		from++;
-	content[0] = trim(doc, (range){from, l});
-	if (content[0].first >= content[0].last && si > 0) {
+	d->content[0] = trim(doc, (range){from, l});
+	if (d->content[0].first >= d->content[0].last && si > 0) {
 		/* "Doe said." after the sentence it reports */
 		const ws_sentence *prev = &doc->sentences[si - 1];
-		if (prev->paragraph == s->paragraph)
-			content[0] = trim(doc, (range){prev->first, prev->last});
-		confidence *= 0.8;
+		if (prev->paragraph == doc->sentences[si].paragraph)
+			d->content[0] = trim(doc, (range){prev->first, prev->last});
+		d->confidence = 0.8;
 	}
-	return add_attribution(doc, source, cue, addressee, content, 1, (int32_t)si, confidence);
+	return d->content[0].first < d->content[0].last;
+}
+
+static bool inside(range r, size_t i) { return r.first <= i && i < r.last; }
+
+static ws_status attribute_sentence(ws_doc *doc, const ws_model *model, size_t si)
+{
+	const ws_sentence *s = &doc->sentences[si];
+	draft prev;
+	bool have_prev = false;
+	for (size_t c = s->first; c < s->last; c++) {
+		double p = cue_probability(doc, model, c, s->last);
+		if (p < CUE_THRESHOLD)
+			continue;
+		if (have_prev) {
+			/* A cue inside the previous attribution is nested in it and
+			 * flattened into it, except a participle after a comma, which
+			 * starts a second attribution: "Doe said X, adding that Y." */
+			bool in_prev = inside(prev.source, c) || inside(prev.cue, c) || inside(prev.addressee, c) ||
+				       inside(prev.content[0], c) || inside(prev.content[1], c);
+			if (in_prev && !(inside(prev.content[0], c) && c > 0 && punct_eq(doc, c - 1, ',') &&
+					 is_participle(doc, c) && prev.content[1].first == prev.content[1].last))
+				continue;
+			if (in_prev)
+				prev.content[0] = trim(doc, (range){prev.content[0].first, c});
+		}
+		draft d;
+		if (!read_cue(doc, si, c, s->first, s->last, &d))
+			continue;
+		if (have_prev && d.source.first == d.source.last && is_participle(doc, c))
+			d.source = prev.source; /* "Vell said X, adding that Y": Vell adds */
+		d.confidence = p * (d.confidence ? d.confidence : 1.0);
+		if (have_prev) {
+			ws_status st = add_attribution(doc, prev.source, prev.cue, prev.addressee, prev.content, 2,
+						       (int32_t)si, prev.confidence);
+			if (st != WS_OK)
+				return st;
+		}
+		prev = d;
+		have_prev = true;
+		c = d.cue.last - 1;
+	}
+	if (!have_prev)
+		return WS_OK;
+	return add_attribution(doc, prev.source, prev.cue, prev.addressee, prev.content, 2, (int32_t)si,
+			       prev.confidence);
 }
 
 /* ------------------------------------------------- quotes left over */

@@ -186,9 +186,15 @@ ws_status ws_quotes_find(ws_doc *doc)
 	for (size_t q = 0; q < kept; q++) {
 		ws_quote *quote = &doc->quotes[q];
 		size_t words = 0;
-		for (size_t i = quote->open + 1; i < quote->close && words < 5; i++)
-			words += doc->tokens[i].kind == WS_TOK_WORD;
-		quote->words = words >= 5 || quote->continues >= 0;
+		bool sentence = false;
+		for (size_t i = quote->open + 1; i < quote->close && words < 5; i++) {
+			const ws_token *t = &doc->tokens[i];
+			words += t->kind == WS_TOK_WORD;
+			char c = doc->text[t->start];
+			sentence |= t->kind == WS_TOK_PUNCT && (c == '.' || c == '?' || c == '!' || c == ',');
+		}
+		/* five words, or a sentence of its own: "The vote is Friday." */
+		quote->words = words >= 5 || (words >= 2 && sentence) || quote->continues >= 0;
 	}
 	return WS_OK;
 }
