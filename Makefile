@@ -1,33 +1,107 @@
 # whosaid — build, test, evaluate, benchmark.  `make help` lists the targets.
+#
+# Every src/*.c goes into build/libwhosaid.a, every cli/*.c into build/whosaid,
+# every tests/test_*.c becomes its own cmocka binary build/tests/test_*.
+# Variables worth overriding: CC, CFLAGS, LDFLAGS, BUILD (the output folder),
+# SHARED (where the shared data and scorer live, ../shared by default).
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude
 LIBFLAGS = -DWS_BUILDING_LIBRARY -fvisibility=hidden -fPIC
+DEPFLAGS = -MMD -MP
 BUILD   ?= build
+SHARED  ?= ../shared
+PYTHON  ?= python3
 
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC  = $(wildcard cli/*.c)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+# Tests of internal stages include "internal.h", so they see src/; they link
+# the library's object files rather than the archive so that every hidden
+# symbol is reachable, whatever the archive's member order.
+TEST_CPPFLAGS = -Isrc
+TEST_LIBS     = -lcmocka
+
+# The sanitizer build: the whole suite, rebuilt into its own folder.
+ASAN_BUILD  = build-asan
+ASAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 all: $(BUILD)/whosaid $(BUILD)/libwhosaid.a
 
-$(BUILD)/src/%.o: src/%.c include/whosaid.h src/internal.h
+$(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIBFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIBFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/cli/%.o: cli/%.c include/whosaid.h
+$(BUILD)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libwhosaid.a: $(LIB_OBJ)
+	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/whosaid: $(CLI_OBJ) $(BUILD)/libwhosaid.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
 
-clean:
-	rm -rf $(BUILD)
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(TEST_CPPFLAGS) $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-.PHONY: all clean
+$(TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# Build everything, tests included, without running anything.
+build-tests: all $(TEST_BIN)
+
+# Unit tests (one cmocka binary per tests/test_*.c), then the golden
+# command-line tests.  Both runners close on "N passed, N failed".
+test: build-tests
+	@scripts/run_unit_tests.sh $(TEST_BIN)
+	@WHOSAID=$(BUILD)/whosaid tests/run_cli_tests.sh
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# A sanitizer report exits 99, so it cannot pass for an expected exit status.
+sanitize:
+	ASAN_OPTIONS=detect_leaks=1:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:exitcode=99 \
+	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" test
+
+# Build with gcc and with clang, every warning an error.
+warnings:
+	$(MAKE) BUILD=build-gcc CC=gcc CFLAGS="-O2 -g -Werror" build-tests
+	$(MAKE) BUILD=build-clang CC=clang CFLAGS="-O2 -g -Werror" build-tests
+
+# Score the dev split of PolNeAR (needs $(SHARED)).
+eval: all
+	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid OUT=$(BUILD)/eval PYTHON=$(PYTHON) tools/eval.sh
+
+# eval, then fail if a figure fell below its floor in tests/accuracy_gate.json.
+eval-gate: eval
+	@$(PYTHON) tools/check_accuracy_gate.py --scores $(BUILD)/eval/dev-scores.json --gate tests/accuracy_gate.json
+
+# Throughput and memory on the dev split repeated to 50 MB (see docs/performance.md).
+bench: all
+	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid BENCH_DIR=$(BUILD)/bench PYTHON=$(PYTHON) bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-gcc build-clang
+
+help:
+	@echo "make              build $(BUILD)/whosaid and $(BUILD)/libwhosaid.a"
+	@echo "make test         unit tests (cmocka) and golden command-line tests"
+	@echo "make sanitize     the test suite under ASan+UBSan, built in $(ASAN_BUILD)/"
+	@echo "make warnings     build with gcc and clang, warnings as errors"
+	@echo "make eval         score the PolNeAR dev split ($(SHARED)/data/polnear)"
+	@echo "make eval-gate    eval, then check the floors in tests/accuracy_gate.json"
+	@echo "make bench        throughput and peak memory on a 50 MB corpus"
+	@echo "make build-tests  build everything, tests included, run nothing"
+	@echo "make clean        remove every build folder"
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d)
+
+.PHONY: all build-tests test sanitize warnings eval eval-gate bench clean help
+.SECONDARY:

@@ -294,6 +294,25 @@ static size_t content_start(const ws_doc *doc, size_t from, size_t end)
 	return from;
 }
 
+/* The noun phrase that opens the sentence [f, limit), with an appositive
+ * between commas: "Dan Trom, her rival, bemoaned ... and said". */
+static range sentence_subject(const ws_doc *doc, size_t f, size_t limit)
+{
+	size_t k = f;
+	while (k < limit && (!is_word(doc, k) || (word_in(doc, k, clause_boundaries) &&
+						   (doc->tokens[k].flags & WS_TF_SENT_START))))
+		k++;
+	size_t e = np_right(doc, k, limit);
+	if (e > k && e + 1 < limit && punct_eq(doc, e, ',')) {
+		size_t j = e + 1;
+		while (j < limit && j < e + 16 && !punct_eq(doc, j, ',') && doc->tokens[j].kind != WS_TOK_QUOTE)
+			j++;
+		if (j < limit && punct_eq(doc, j, ','))
+			e = j;
+	}
+	return (range){k, e};
+}
+
 /* Words that name a time, not a speaker, after an inverted cue. */
 static const char *const time_words[] = {
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
@@ -349,14 +368,22 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 
 	/* "Doe, the party's chair, said": an appositive between commas */
 	size_t src_start = before;
+	bool aside_source = false;
 	if (after_comma && !after_quote) {
 		size_t k = before - 1;
 		while (k > f && !punct_eq(doc, k - 1, ',') && doc->tokens[k - 1].quote < 0 && before - k < 16)
 			k--;
 		if (k > f && punct_eq(doc, k - 1, ',')) {
 			size_t name = np_left(doc, f, k - 1);
-			if (name < k - 1 && (doc->tokens[name].flags & WS_TF_CAPITALIZED))
+			if (name < k - 1 && (doc->tokens[name].flags & WS_TF_CAPITALIZED)) {
+				/* "Doe, speaking on Monday, said": an aside, not a title */
 				src_start = name;
+				if (is_participle(doc, k) || word_in(doc, k, clause_boundaries)) {
+					d->source = (range){name, k - 1};
+					src_start = before;
+					aside_source = true;
+				}
+			}
 		}
 	}
 
@@ -378,17 +405,15 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 		return true;
 	}
 
-	if (src_start == before) {
+	if (src_start == before && !aside_source) {
 		if (before > f && (word_eq(doc, before - 1, "who") || word_eq(doc, before - 1, "which") ||
 				   word_eq(doc, before - 1, "that")))
 			src_start = before - 1; /* a relative pronoun is the source as written */
-		else if (is_participle(doc, c) && (after_comma || before == f)) {
-			/* ", saying ...": the subject of the sentence speaks */
-			size_t k = f;
-			while (k < before && !is_word(doc, k))
-				k++;
-			size_t e = np_right(doc, k, before);
-			d->source = (range){k, e};
+		else if ((is_participle(doc, c) && (after_comma || before == f)) ||
+			 (before > f && word_eq(doc, before - 1, "and"))) {
+			/* "..., saying ..." and "... and said ...": the subject of
+			 * the sentence speaks */
+			d->source = sentence_subject(doc, f, before);
 			src_start = before;
 		} else
 			src_start = np_left(doc, f, before);
@@ -396,7 +421,8 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 	if (src_start < before)
 		d->source = (range){src_start, punct_eq(doc, before - 1, ',') ? before - 1 : before};
 
-	size_t boundary = src_start; /* tokens before the source */
+	/* tokens before the source */
+	size_t boundary = d->source.first < d->source.last ? d->source.first : src_start;
 	bool content_before = boundary > f + 2 &&
 			      (punct_eq(doc, boundary - 1, ',') || is_closing_quote(doc, boundary - 1) ||
 			       is_dash(doc, boundary - 1));
