@@ -88,6 +88,13 @@ static bool is_opening_quote(const ws_doc *doc, size_t i)
 	return t->kind == WS_TOK_QUOTE && (t->flags & WS_TF_QUOTE_OPEN);
 }
 
+/* An opening mark of a quotation that holds speech, not a title. */
+static bool is_speech(const ws_doc *doc, size_t i)
+{
+	const ws_token *t = &doc->tokens[i];
+	return is_opening_quote(doc, i) && t->quote >= 0 && doc->quotes[t->quote].words;
+}
+
 /* Words that end a noun phrase when read leftwards from a cue: the source
  * starts after them. */
 static const char *const clause_boundaries[] = {
@@ -113,6 +120,13 @@ static const char *const cue_modifiers[] = {
 static const char *const addressee_cues[] = {
 	"told", "tell", "tells", "telling", "assured", "reminded", "informed", "warned", "urged",
 	"asked", "briefed", "wrote", NULL};
+
+/* Words that start an adverbial after a cue: "said in a statement". */
+static const char *const adverbial_starts[] = {
+	"as", "while", "when", "after", "before", "during", "in", "at", "on", "to", "from", "about",
+	"of", "outside", "inside", "following", "amid", "ahead", "via", "through", "with", "without",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+	"yesterday", "tonight", "last", "this", "earlier", "later", "recently", NULL};
 
 /* Words that can start a noun phrase after an inverted cue ("said Doe"). */
 static const char *const np_starters[] = {
@@ -265,10 +279,14 @@ static bool is_participle(const ws_doc *doc, size_t i)
  * "Monday" or "in a statement", not a reported clause. */
 static bool short_tail(const ws_doc *doc, size_t from, size_t end)
 {
+	/* an adverbial clause may be long: "said as the crowd moved on" */
+	bool adverbial = from < end && word_in(doc, from, adverbial_starts);
 	size_t words = 0;
 	for (size_t i = from; i < end; i++) {
-		if (doc->tokens[i].kind == WS_TOK_QUOTE || punct_eq(doc, i, ':') || word_eq(doc, i, "that"))
+		if (is_speech(doc, i) || punct_eq(doc, i, ':') || word_eq(doc, i, "that"))
 			return false;
+		if (adverbial)
+			continue;
 		if (punct_eq(doc, i, ','))
 			break;
 		words += is_word(doc, i);
@@ -433,9 +451,9 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 		size_t k = d->cue.last;
 		while (k < end && !punct_eq(doc, k, ',') && doc->tokens[k].kind != WS_TOK_QUOTE)
 			k++;
-		if (k + 1 < l && punct_eq(doc, k, ',') && is_opening_quote(doc, k + 1))
+		if (k + 1 < l && punct_eq(doc, k, ',') && is_speech(doc, k + 1))
 			d->content[1] = trim(doc, (range){k + 1, l});
-		else if (k < l && is_opening_quote(doc, k))
+		else if (k < l && is_speech(doc, k))
 			d->content[1] = trim(doc, (range){k, l});
 		return true;
 	}
@@ -576,7 +594,9 @@ static ws_status claim_floating_quotes(ws_doc *doc)
 			if (!w->pub.content_count || doc->fragments[w->content_first].start > open->start)
 				continue;
 			int32_t apara = doc->sentences[w->sentence].paragraph;
-			if (apara < para - 1)
+			/* from the previous paragraph only into a paragraph that
+			 * opens with the quote */
+			if (apara < para - 1 || (apara < para && !(open->flags & WS_TF_PARA_START)))
 				break;
 			if (w->pub.type != WS_ATTRIBUTION_INDIRECT)
 				chosen = (long)a;

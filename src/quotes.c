@@ -38,6 +38,15 @@ static bool is_single_mark(const ws_doc *doc, const ws_token *tok)
 	return s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x98 && s[2] <= 0x9B) || s[2] == 0xB9 || s[2] == 0xBA);
 }
 
+static bool word_listed(const ws_doc *doc, const ws_token *t, const char *const *list)
+{
+	size_t n = t->end - t->start;
+	for (size_t k = 0; list[k]; k++)
+		if (strlen(list[k]) == n && memcmp(doc->text + t->start, list[k], n) == 0)
+			return true;
+	return false;
+}
+
 typedef struct open_mark {
 	int32_t quote;   /* index in doc->quotes */
 	bool single;
@@ -182,19 +191,25 @@ ws_status ws_quotes_find(ws_doc *doc)
 		while (depth && doc->quotes[active[depth - 1]].close == i)
 			depth--;
 	}
-	/* Mark quotes that hold speech rather than a scare-quoted term. */
+	/* Mark quotes that hold speech rather than a scare-quoted term or a
+	 * title: five words, or a sentence of its own ("The vote is Friday."),
+	 * unless every word is capitalized ("State of the Union."). */
+	static const char *const title_words[] = {"of", "the", "a", "an", "and", "in", "on", "for", "to", NULL};
 	for (size_t q = 0; q < kept; q++) {
 		ws_quote *quote = &doc->quotes[q];
 		size_t words = 0;
-		bool sentence = false;
-		for (size_t i = quote->open + 1; i < quote->close && words < 5; i++) {
+		bool sentence = false, title = true;
+		for (size_t i = quote->open + 1; i < quote->close && words < 8; i++) {
 			const ws_token *t = &doc->tokens[i];
-			words += t->kind == WS_TOK_WORD;
 			char c = doc->text[t->start];
-			sentence |= t->kind == WS_TOK_PUNCT && (c == '.' || c == '?' || c == '!' || c == ',');
+			sentence |= t->kind == WS_TOK_PUNCT && (c == '.' || c == '?' || c == '!');
+			if (t->kind != WS_TOK_WORD)
+				continue;
+			words++;
+			if (!(t->flags & WS_TF_CAPITALIZED) && !word_listed(doc, t, title_words))
+				title = false;
 		}
-		/* five words, or a sentence of its own: "The vote is Friday." */
-		quote->words = words >= 5 || (words >= 2 && sentence) || quote->continues >= 0;
+		quote->words = quote->continues >= 0 || (!title && (words >= 5 || (words >= 2 && sentence)));
 	}
 	return WS_OK;
 }
