@@ -107,6 +107,13 @@ static const char *const clause_boundaries[] = {
 	"saturday", "sunday", "has", "have", "had", "will", "would", "could", "should", "can", "may",
 	"might", "must", "did", "does", "do", NULL};
 
+/* Words that open the subject of a reported clause. */
+static const char *const subject_words[] = {"he", "she", "they", "it", "we", "i", "there", "the", "his",
+					    "her", "their", "its", "this", "those", "these", NULL};
+
+/* Conjunctions that join two attributions in one sentence. */
+static const char *const clause_conjunctions[] = {"but", "and", "while", "whereas", NULL};
+
 /* Words between a source and its cue that belong to the cue: "has said",
  * "also told", "previously argued". */
 static const char *const cue_modifiers[] = {
@@ -285,10 +292,10 @@ static bool short_tail(const ws_doc *doc, size_t from, size_t end)
 	for (size_t i = from; i < end; i++) {
 		if (is_speech(doc, i) || punct_eq(doc, i, ':') || word_eq(doc, i, "that"))
 			return false;
-		if (adverbial)
-			continue;
 		if (punct_eq(doc, i, ','))
 			break;
+		if (adverbial)
+			continue;
 		words += is_word(doc, i);
 	}
 	return words <= 8;
@@ -298,6 +305,18 @@ static bool short_tail(const ws_doc *doc, size_t from, size_t end)
  * past "on Monday" to "that", or past a colon. */
 static size_t content_start(const ws_doc *doc, size_t from, size_t end)
 {
+	/* "said on Monday she believes": past a short time adverbial to the
+	 * clause's subject */
+	if (from < end && word_in(doc, from, adverbial_starts) && !word_eq(doc, from, "that")) {
+		for (size_t i = from + 1; i < end && i < from + 5; i++) {
+			if (!is_word(doc, i))
+				break;
+			if (word_eq(doc, i, "that"))
+				return i;
+			if (word_in(doc, i, subject_words))
+				return i;
+		}
+	}
 	for (size_t i = from; i < end && i < from + 10; i++) {
 		const ws_token *t = &doc->tokens[i];
 		if (t->kind == WS_TOK_QUOTE || t->quote >= 0)
@@ -393,7 +412,8 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 			k--;
 		if (k > f && punct_eq(doc, k - 1, ',')) {
 			size_t name = np_left(doc, f, k - 1);
-			if (name < k - 1 && (doc->tokens[name].flags & WS_TF_CAPITALIZED)) {
+			if (name < k - 1 && ((doc->tokens[name].flags & WS_TF_CAPITALIZED) ||
+					     (doc->tokens[k].flags & WS_TF_CAPITALIZED))) {
 				/* "Doe, speaking on Monday, said": an aside, not a title */
 				src_start = name;
 				if (is_participle(doc, k) || word_in(doc, k, clause_boundaries)) {
@@ -447,6 +467,8 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 	if (content_before && short_tail(doc, d->cue.last, end)) {
 		/* CONTENT, SOURCE CUE [tail]. */
 		d->content[0] = trim(doc, (range){f, boundary});
+		if (word_in(doc, c, addressee_cues) && d->cue.last < end && !word_in(doc, d->cue.last, adverbial_starts))
+			d->addressee = (range){d->cue.last, np_right(doc, d->cue.last, end)};
 		/* "A," she said, "B." */
 		size_t k = d->cue.last;
 		while (k < end && !punct_eq(doc, k, ',') && doc->tokens[k].kind != WS_TOK_QUOTE)
@@ -497,11 +519,25 @@ static ws_status attribute_sentence(ws_doc *doc, const ws_model *model, size_t s
 			 * starts a second attribution: "Doe said X, adding that Y." */
 			bool in_prev = inside(prev.source, c) || inside(prev.cue, c) || inside(prev.addressee, c) ||
 				       inside(prev.content[0], c) || inside(prev.content[1], c);
-			if (in_prev && !(inside(prev.content[0], c) && c > 0 && punct_eq(doc, c - 1, ',') &&
-					 is_participle(doc, c) && prev.content[1].first == prev.content[1].last))
+			bool split = in_prev && inside(prev.content[0], c) && prev.content[1].first == prev.content[1].last;
+			if (in_prev && !split)
 				continue;
-			if (in_prev)
+			if (split && c > 0 && punct_eq(doc, c - 1, ',') && is_participle(doc, c)) {
 				prev.content[0] = trim(doc, (range){prev.content[0].first, c});
+			} else if (split) {
+				/* "X said A, but Y said B": a new clause with its own
+				 * source ends the content before it */
+				draft d;
+				if (!read_cue(doc, si, c, s->first, s->last, &d) || d.source.first == d.source.last)
+					continue;
+				size_t b = d.source.first;
+				if (!(b > prev.content[0].first + 1 &&
+				      ((punct_eq(doc, b - 1, ';')) ||
+				       (word_in(doc, b - 1, clause_conjunctions) && punct_eq(doc, b - 2, ',')))))
+					continue;
+				prev.content[0] = trim(doc, (range){prev.content[0].first, b - 1});
+			} else if (in_prev)
+				continue;
 		}
 		draft d;
 		if (!read_cue(doc, si, c, s->first, s->last, &d))

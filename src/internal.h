@@ -100,7 +100,6 @@ typedef struct ws_entity_work {
 	ws_entity pub;
 	size_t name_off, role_off;   /* into doc->strings */
 	size_t mention_first;        /* index into doc->mentions */
-	size_t last_token;           /* last mention, for recency */
 	uint32_t last_word;          /* hash of the name's last word */
 } ws_entity_work;
 
