@@ -111,6 +111,8 @@ static const char *const clause_boundaries[] = {
 static const char *const subject_words[] = {"he", "she", "they", "it", "we", "i", "there", "the", "his",
 					    "her", "their", "its", "this", "those", "these", NULL};
 
+static const char *const relative_words[] = {"who", "which", "whose", NULL};
+
 /* Conjunctions that join two attributions in one sentence. */
 static const char *const clause_conjunctions[] = {"but", "and", "while", "whereas", NULL};
 
@@ -373,7 +375,14 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 
 	if (word_eq(doc, c, "according")) {
 		d->cue.last = c + 2;
-		size_t src_end = np_right(doc, d->cue.last, end);
+		/* the source runs to the comma: "according to a report from the
+		 * port authority, ..."; a relative clause after it is its own */
+		size_t src_end = d->cue.last;
+		while (src_end < end && src_end < d->cue.last + 25 && !punct_eq(doc, src_end, ',') &&
+		       doc->tokens[src_end].kind != WS_TOK_QUOTE)
+			src_end++;
+		if (src_end + 1 < end && punct_eq(doc, src_end, ',') && word_in(doc, src_end + 1, relative_words))
+			src_end = end;
 		d->source = (range){d->cue.last, src_end};
 		bool leading = c == f || (c == f + 1 && !is_word(doc, f));
 		if (leading)
