@@ -30,7 +30,7 @@
 
 /* A word is taken as a cue at or above this probability (cues.c).  Tuned
  * on the dev split of PolNeAR for attr.full F1. */
-#define CUE_THRESHOLD 0.50
+#define CUE_THRESHOLD 0.42
 
 /* ------------------------------------------------------------ helpers */
 
@@ -68,7 +68,7 @@ static bool is_dash(const ws_doc *doc, size_t i)
 {
 	const ws_token *t = &doc->tokens[i];
 	const unsigned char *s = (const unsigned char *)doc->text + t->start;
-	return t->kind == WS_TOK_PUNCT && (s[0] == '-' || (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x93 || s[2] == 0x94)));
+	return t->kind == WS_TOK_PUNCT && (s[0] == '-' || (s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x93 && s[2] <= 0x95)); /* – — ― */
 }
 
 static bool is_word(const ws_doc *doc, size_t i)
@@ -696,6 +696,29 @@ static ws_attribution_type type_of(const ws_doc *doc, const ws_attr_work *w)
 	return WS_ATTRIBUTION_INDIRECT;
 }
 
+/* A pull quote signed with a dash: “QUOTE” ― Jane Doe.  The dash is the
+ * cue and the capitalized words after it the source. */
+static ws_status attribute_signed_quotes(ws_doc *doc)
+{
+	for (size_t q = 0; q < doc->nquotes; q++) {
+		const ws_quote *quote = &doc->quotes[q];
+		size_t dash = quote->close + 1;
+		if (quote->parent >= 0 || !quote->closed || !quote->words || dash + 1 >= doc->ntokens ||
+		    !is_dash(doc, dash) || !(doc->tokens[dash + 1].flags & WS_TF_CAPITALIZED))
+			continue;
+		size_t end = dash + 1;
+		while (end < doc->ntokens && (doc->tokens[end].flags & WS_TF_CAPITALIZED) && end < dash + 6 &&
+		       !(doc->tokens[end].flags & WS_TF_QUOTE_OPEN))
+			end++;
+		range content = {quote->open, quote->close + 1};
+		ws_status st = add_attribution(doc, (range){dash + 1, end}, (range){dash, dash + 1}, (range){0, 0},
+					       &content, 1, doc->tokens[quote->open].sentence, 0.7);
+		if (st != WS_OK)
+			return st;
+	}
+	return WS_OK;
+}
+
 ws_status ws_attributions_find(ws_doc *doc, const ws_model *model)
 {
 	for (size_t si = 0; si < doc->nsentences; si++) {
@@ -703,6 +726,9 @@ ws_status ws_attributions_find(ws_doc *doc, const ws_model *model)
 		if (st != WS_OK)
 			return st;
 	}
+	ws_status signed_st = attribute_signed_quotes(doc);
+	if (signed_st != WS_OK)
+		return signed_st;
 	for (size_t a = 0; a < doc->nattrs; a++)
 		doc->attrs[a].pub.type = type_of(doc, &doc->attrs[a]);
 	ws_status st = claim_floating_quotes(doc);

@@ -111,7 +111,7 @@ static ws_status pair_paragraph(ws_doc *doc, size_t first, size_t last, open_mar
 			continue;
 		}
 		if (can_open || (!single && i + 1 < last && !(tok->flags & WS_TF_SPACE_AFTER) &&
-				 i > first && (doc->tokens[i - 1].flags & WS_TF_SPACE_AFTER))) {
+				 (i == first || (doc->tokens[i - 1].flags & WS_TF_SPACE_AFTER)))) {
 			/* also a ” misused as an opening mark: space before, word after */
 			ws_status st = open_quote(doc, i, stack, &depth, cap, single);
 			if (st != WS_OK)
