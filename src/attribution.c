@@ -511,6 +511,14 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 	return d->content[0].first < d->content[0].last;
 }
 
+static bool later_cue(const ws_doc *doc, const ws_model *model, size_t from, size_t end)
+{
+	for (size_t i = from; i < end; i++)
+		if (cue_probability(doc, model, i, end) >= CUE_THRESHOLD)
+			return true;
+	return false;
+}
+
 static bool inside(range r, size_t i) { return r.first <= i && i < r.last; }
 
 static ws_status attribute_sentence(ws_doc *doc, const ws_model *model, size_t si)
@@ -522,6 +530,8 @@ static ws_status attribute_sentence(ws_doc *doc, const ws_model *model, size_t s
 		double p = cue_probability(doc, model, c, s->last);
 		if (p < CUE_THRESHOLD)
 			continue;
+		if (c == s->first && later_cue(doc, model, c + 1, s->last))
+			continue; /* "Asked about it, Doe said ...": Doe said is the cue */
 		if (have_prev) {
 			/* A cue inside the previous attribution is nested in it and
 			 * flattened into it, except a participle after a comma, which
