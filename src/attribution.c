@@ -364,6 +364,21 @@ typedef struct draft {
 	double confidence;
 } draft;
 
+/* "In his speech on Monday, Doe said ...": a short opening adverbial
+ * before the comma is not what was said. */
+static bool introductory_phrase(const ws_doc *doc, size_t f, size_t boundary)
+{
+	size_t k = f;
+	while (k < boundary && !is_word(doc, k))
+		k++;
+	if (k >= boundary || !word_in(doc, k, adverbial_starts) || doc->tokens[k].quote >= 0)
+		return false;
+	size_t words = 0;
+	for (size_t i = k; i < boundary; i++)
+		words += is_word(doc, i);
+	return words <= 12;
+}
+
 /* Read the attribution around the cue at token c of sentence [f, l) into d.
  * Returns false when the cue has no content. */
 static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l, draft *d)
@@ -472,7 +487,8 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 	size_t boundary = d->source.first < d->source.last ? d->source.first : src_start;
 	bool content_before = boundary > f + 2 &&
 			      (punct_eq(doc, boundary - 1, ',') || is_closing_quote(doc, boundary - 1) ||
-			       is_dash(doc, boundary - 1));
+			       is_dash(doc, boundary - 1)) &&
+			      !introductory_phrase(doc, f, boundary);
 	if (content_before && short_tail(doc, d->cue.last, end)) {
 		/* CONTENT, SOURCE CUE [tail]. */
 		d->content[0] = trim(doc, (range){f, boundary});

@@ -995,7 +995,10 @@ ws_status ws_render_failure(const ws_render_options *options, const char *messag
 		if (options->format == WS_FORMAT_TSV && options->tsv_header)
 			out_bytes(&o, tsv_header, sizeof tsv_header - 1);
 		OUT_LIT(&o, "# error: ");
-		if (options->id) {
+		/* A message that already starts with the id (a file name, as the
+		 * command's do) is not given it twice. */
+		if (options->id && !(strncmp(message, options->id, strlen(options->id)) == 0 &&
+				     message[strlen(options->id)] == ':')) {
 			out_text_cstr(&o, options->id, TEXT_PLAIN);
 			OUT_LIT(&o, ": ");
 		}

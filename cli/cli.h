@@ -1,0 +1,117 @@
+/*
+ * cli.h — what the parts of the `whosaid` command share.
+ *
+ * The command is a pipeline of three parts, kept apart so that a later
+ * `-j N` can run the middle one on several threads while the outer two
+ * stay in input order:
+ *
+ *   inputs.c   arguments -> documents (files, directories, stdin, and the
+ *              records of JSON Lines files, parsed by jsonl.c)
+ *   main.c     options; each document -> analysis -> one rendered record
+ *   outputs.c  records -> standard output, or one file each in --output-dir
+ *
+ * Every input document becomes exactly one record: a document that cannot
+ * be read still travels down the pipeline, carrying its error, and comes
+ * out as an error record.  Like the library, the command never depends on
+ * the locale: it never calls setlocale(), so the C locale stays in force.
+ */
+#ifndef WHOSAID_CLI_H
+#define WHOSAID_CLI_H
+
+#include "whosaid.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CLI_NAME "whosaid"
+
+typedef struct cli_options {
+	ws_format format;
+	ws_offset_unit offsets;
+	const char *model;        /* NULL: the library's default */
+	bool jsonl;               /* inputs are JSON Lines records */
+	const char *text_field;
+	const char *id_field;
+	const char *output_dir;   /* NULL: everything to standard output */
+	bool quiet;               /* no per-document messages on stderr */
+	char **inputs;            /* FILE, DIR or "-"; never empty after parsing */
+	size_t ninputs;
+} cli_options;
+
+/* One input document, as read and before analysis.  All strings are owned
+ * by the document and released by cli_doc_clear(). */
+typedef struct cli_doc {
+	char *id;                 /* the record's "id"; NULL for text read from stdin */
+	char *name;               /* file name stem for --output-dir */
+	char *origin;             /* "FILE" or "FILE:LINE", for messages */
+	char *text;               /* the bytes to analyse (not NUL-terminated) */
+	size_t len;
+	char *extra;              /* JSON members to pass through, or NULL */
+	char *error;              /* why the document could not be read, or NULL */
+	char *notice;             /* a remark for stderr, or NULL */
+	bool has_inode;           /* the input is a file, identified by dev/ino: */
+	dev_t dev;                /*   an output file must never overwrite it */
+	ino_t ino;
+} cli_doc;
+
+void cli_doc_clear(cli_doc *doc);
+
+/* Formatted message on stderr, "whosaid: " first and a newline after. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void cli_message(const char *fmt, ...);
+
+/* malloc'ed printf; NULL when out of memory. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+char *cli_format(const char *fmt, ...);
+
+/* ----------------------------------------------------------- inputs.c */
+
+typedef struct cli_source cli_source;
+
+/* Results of cli_source_next() and the record functions. */
+enum {
+	CLI_DONE = 0,     /* no more documents */
+	CLI_NEXT = 1,     /* *doc holds the next document */
+	CLI_NOMEM = -1    /* out of memory: the command cannot go on */
+};
+
+cli_source *cli_source_new(const cli_options *opt);
+/* Fill *doc (cleared first) with the next document in input order. */
+int cli_source_next(cli_source *src, cli_doc *doc);
+void cli_source_free(cli_source *src);
+
+/* ------------------------------------------------------------ jsonl.c */
+
+/* Turn line lineno of a JSON Lines input (shown as file) into *doc: the
+ * text, id and passed-through fields, or an error.  stem names the output
+ * file of a record without an id.  CLI_NEXT or CLI_NOMEM. */
+int cli_jsonl_record(const cli_options *opt, const char *file, const char *stem, size_t lineno,
+		     const char *line, size_t len, cli_doc *doc);
+
+/* ---------------------------------------------------------- outputs.c */
+
+typedef struct cli_sink cli_sink;
+
+enum {
+	CLI_WRITTEN = 0,     /* the record was written */
+	CLI_NOT_WRITTEN = 1, /* this record's output file failed (reported); go on */
+	CLI_WRITE_ERROR = -1 /* standard output failed (reported); stop */
+};
+
+/* NULL when out of memory or when --output-dir cannot be created
+ * (reported). */
+cli_sink *cli_sink_new(const cli_options *opt);
+int cli_sink_write(cli_sink *sink, const cli_doc *doc, const ws_buffer *record);
+/* Flush and close standard output; CLI_WRITE_ERROR when that fails.
+ * Releases the sink either way. */
+int cli_sink_free(cli_sink *sink);
+
+/* Extension of the files --output-dir writes in a format: ".ann", ... */
+const char *cli_format_extension(ws_format format);
+
+#endif /* WHOSAID_CLI_H */
