@@ -434,6 +434,16 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 		size_t k = before - 1;
 		while (k > f && !punct_eq(doc, k - 1, ',') && doc->tokens[k - 1].quote < 0 && before - k < 16)
 			k--;
+		/* a second appositive: "Doe, the minister, a party veteran, said" */
+		if (k > f + 1 && punct_eq(doc, k - 1, ',') && np_left(doc, f, k - 1) < k - 1 &&
+		    word_in(doc, np_left(doc, f, k - 1), (const char *const[]){"a", "an", "the", "one", NULL})) {
+			size_t j = k - 1;
+			while (j > f && !punct_eq(doc, j - 1, ',') && doc->tokens[j - 1].quote < 0 && k - j < 16)
+				j--;
+			if (j > f && punct_eq(doc, j - 1, ',') && np_left(doc, f, j - 1) < j - 1 &&
+			    (doc->tokens[np_left(doc, f, j - 1)].flags & WS_TF_CAPITALIZED))
+				k = j;
+		}
 		if (k > f && punct_eq(doc, k - 1, ',')) {
 			size_t name = np_left(doc, f, k - 1);
 			if (name < k - 1 && ((doc->tokens[name].flags & WS_TF_CAPITALIZED) ||

@@ -41,6 +41,8 @@ static const char *const titles[] = {
 	"campaign", "manager", "adviser", "advisor", "aide", "strategist", "analyst", "economist",
 	"pollster", "retired", "interim", "executive", "ceo", "founder", "co-founder", NULL};
 
+static const char *const honorifics[] = {"mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", NULL};
+
 /* Words that make a name an organization's. */
 static const char *const organization_words[] = {
 	"party", "committee", "department", "ministry", "post", "times", "news", "council", "campaign",
@@ -237,6 +239,9 @@ static source_parts read_source(const ws_doc *doc, size_t first, size_t last)
 		p.role_first = first;
 		p.role_last = last;
 	}
+	/* an honorific alone is no role: "Mr. Obama" */
+	if (p.role_last == p.role_first + 1 && listed(doc, p.role_first, honorifics))
+		p.role_last = p.role_first;
 	/* a role never starts with an article */
 	while (p.role_first < p.role_last && listed(doc, p.role_first, (const char *const[]){"the", "a", "an", NULL}))
 		p.role_first++;
