@@ -21,7 +21,9 @@
  * Then quotes that no cue claimed are given to a speaker: a quote that
  * continues a multi-paragraph quote joins its attribution, and a floating
  * quote (a quoted sentence with no cue of its own) continues the nearest
- * direct or mixed attribution before it in the same or previous paragraph.
+ * attribution before it in its paragraph or, when the quote opens its
+ * paragraph, the nearest direct or mixed one in the previous paragraph.
+ * A pull quote signed with a dash (“...” ― Jane Doe) is an attribution too.
  */
 #include "internal.h"
 
@@ -364,6 +366,19 @@ typedef struct draft {
 	double confidence;
 } draft;
 
+/* The relative pronoun in "who in 2010 said", or `before` when there is
+ * none: up to four tokens back, followed by an adverbial. */
+static size_t relative_before_adverbial(const ws_doc *doc, size_t f, size_t before)
+{
+	for (size_t j = before - 1; j > f && before - j <= 4; j--) {
+		if (!is_word(doc, j) || doc->tokens[j].quote >= 0)
+			break;
+		if (word_in(doc, j - 1, relative_words) && word_in(doc, j, adverbial_starts))
+			return j - 1;
+	}
+	return before;
+}
+
 /* "In his speech on Monday, Doe said ...": a short opening adverbial
  * before the comma is not what was said. */
 static bool introductory_phrase(const ws_doc *doc, size_t f, size_t boundary)
@@ -481,6 +496,8 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 		if (before > f && (word_eq(doc, before - 1, "who") || word_eq(doc, before - 1, "which") ||
 				   word_eq(doc, before - 1, "that")))
 			src_start = before - 1; /* a relative pronoun is the source as written */
+		else if (before > f + 2 && relative_before_adverbial(doc, f, before) < before)
+			src_start = relative_before_adverbial(doc, f, before); /* "who in 2010 said" */
 		else if ((is_participle(doc, c) && (after_comma || before == f)) ||
 			 (before > f && word_eq(doc, before - 1, "and"))) {
 			/* "..., saying ..." and "... and said ...": the subject of
@@ -679,7 +696,7 @@ static ws_status claim_floating_quotes(ws_doc *doc)
 			 * opens with the quote */
 			if (apara < para - 1 || (apara < para && !(open->flags & WS_TF_PARA_START)))
 				break;
-			if (w->pub.type != WS_ATTRIBUTION_INDIRECT)
+			if (w->pub.type != WS_ATTRIBUTION_INDIRECT || apara == para)
 				chosen = (long)a;
 			break;
 		}
