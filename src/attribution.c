@@ -691,7 +691,10 @@ static ws_status claim_floating_quotes(ws_doc *doc)
 			const ws_attr_work *w = &doc->attrs[a];
 			if (!w->pub.content_count || doc->fragments[w->content_first].start > open->start)
 				continue;
-			int32_t apara = doc->sentences[w->sentence].paragraph;
+			/* the paragraph where the attribution's content ends, so that
+			 * a run of quoted paragraphs chains to one speaker */
+			const ws_span *last = &doc->fragments[w->content_first + w->pub.content_count - 1];
+			int32_t apara = doc->sentences[doc->tokens[ws_token_at(doc, last->start)].sentence].paragraph;
 			/* from the previous paragraph only into a paragraph that
 			 * opens with the quote */
 			if (apara < para - 1 || (apara < para && !(open->flags & WS_TF_PARA_START)))
@@ -723,17 +726,8 @@ static ws_attribution_type type_of(const ws_doc *doc, const ws_attr_work *w)
 {
 	size_t quoted = 0, plain = 0;
 	const ws_span *f = doc->fragments + w->content_first;
-	/* tokens are sorted by offset: find each fragment's first by bisection */
 	for (size_t k = 0; k < w->pub.content_count; k++) {
-		size_t lo = 0, hi = doc->ntokens;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (doc->tokens[mid].start < f[k].start)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t i = lo; i < doc->ntokens && doc->tokens[i].start < f[k].end; i++) {
+		for (size_t i = ws_token_at(doc, f[k].start); i < doc->ntokens && doc->tokens[i].start < f[k].end; i++) {
 			if (!is_word(doc, i))
 				continue;
 			if (doc->tokens[i].quote >= 0)

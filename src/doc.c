@@ -61,6 +61,19 @@ uint32_t ws_word_hash(const char *s, size_t n)
 	return h ? h : 1;
 }
 
+size_t ws_token_at(const ws_doc *doc, size_t pos)
+{
+	size_t lo = 0, hi = doc->ntokens;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (doc->tokens[mid].start < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const char *ws_status_message(ws_status status)
 {
 	switch (status) {

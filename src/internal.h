@@ -164,6 +164,9 @@ double ws_cue_probability(const ws_model *model, const char *word, size_t n, uin
 
 ws_status ws_doc_warn(ws_doc *doc, size_t position, const char *message);
 
+/* Index of the first token that starts at or after byte offset pos. */
+size_t ws_token_at(const ws_doc *doc, size_t pos);
+
 /* FNV-1a of a word with ASCII letters lower-cased and ’ read as '. */
 uint32_t ws_word_hash(const char *s, size_t n);
 

@@ -99,20 +99,6 @@ static bool capitalized_word(const ws_doc *doc, size_t i)
 	return t->kind == WS_TOK_WORD && (t->flags & WS_TF_CAPITALIZED);
 }
 
-/* Token index of the first token starting at or after byte offset pos. */
-static size_t token_at(const ws_doc *doc, size_t pos)
-{
-	size_t lo = 0, hi = doc->ntokens;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (doc->tokens[mid].start < pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Append text[start..end) to the string pool with runs of whitespace made
  * single spaces and a possessive 's dropped; returns its offset. */
 static bool pool_add(ws_doc *doc, size_t start, size_t end, size_t *offset)
@@ -354,7 +340,7 @@ static ws_status resolve_source(ws_doc *doc, size_t index)
 	ws_span src = w->pub.source;
 	if (src.start >= src.end)
 		return WS_OK;
-	size_t first = token_at(doc, src.start), last = token_at(doc, src.end);
+	size_t first = ws_token_at(doc, src.start), last = ws_token_at(doc, src.end);
 	if (first >= last)
 		return WS_OK;
 	source_parts p = read_source(doc, first, last);
@@ -468,7 +454,7 @@ static ws_status collect_mentions(ws_doc *doc)
 		const ws_attr_work *w = &doc->attrs[a];
 		if (w->pub.speaker < 0)
 			continue;
-		size_t first = token_at(doc, w->pub.source.start), last = token_at(doc, w->pub.source.end);
+		size_t first = ws_token_at(doc, w->pub.source.start), last = ws_token_at(doc, w->pub.source.end);
 		for (size_t i = first; i < last; i++)
 			if (owner[i] == (int32_t)w->pub.speaker)
 				owner[i] = -1;
