@@ -1,0 +1,224 @@
+/*
+ * test_api.c — the public API's edges: NULL arguments, reuse of one
+ * document, and an allocator that fails the Nth allocation for every N
+ * of a model load and of a whole analysis, which must end in
+ * WS_ERR_NOMEM (or success) and leak nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "whosaid.h"
+
+static const char article[] =
+	"Vice President Jane Doe said the bridge was safe.\n\n"
+	"\"We will open it in May,\" Doe told reporters, \"and the tolls will stay low.\"\n\n"
+	"\"The ferry keeps running.\"\n\n"
+	"According to the Brackton Harbor Council, the pier will reopen. Critics said the plan was rushed. "
+	"Union leader Anna Smith said the union \"highly values\" the offer.";
+
+/* An allocator that fails the allocation numbered fail_at (from 1; 0
+ * never fails) and counts live blocks. */
+typedef struct failing {
+	size_t calls, fail_at;
+	long live;
+} failing;
+
+static bool should_fail(failing *f)
+{
+	return ++f->calls == f->fail_at;
+}
+
+static void *f_alloc(void *ctx, size_t size)
+{
+	failing *f = ctx;
+	if (should_fail(f))
+		return NULL;
+	void *p = test_malloc(size);
+	if (p)
+		f->live++;
+	return p;
+}
+
+static void *f_resize(void *ctx, void *ptr, size_t size)
+{
+	failing *f = ctx;
+	if (should_fail(f))
+		return NULL;
+	void *p = test_realloc(ptr, size);
+	if (p && !ptr)
+		f->live++;
+	return p;
+}
+
+static void f_release(void *ctx, void *ptr)
+{
+	failing *f = ctx;
+	if (ptr)
+		f->live--;
+	test_free(ptr);
+}
+
+static void test_null_arguments(void **state)
+{
+	ws_model *model = NULL;
+	ws_doc *doc = NULL;
+	ws_error err;
+	assert_int_equal(ws_model_open("rules", NULL, NULL, &err), WS_ERR_ARGUMENT);
+	assert_int_equal(ws_doc_new(NULL, NULL), WS_ERR_ARGUMENT);
+	assert_int_equal(ws_model_open("rules", NULL, &model, NULL), WS_OK);
+	assert_int_equal(ws_doc_new(NULL, &doc), WS_OK);
+	assert_int_equal(ws_doc_analyze(NULL, model, "a", 1, &err), WS_ERR_ARGUMENT);
+	assert_int_equal(ws_doc_analyze(doc, NULL, "a", 1, &err), WS_ERR_ARGUMENT);
+	assert_int_equal(err.code, WS_ERR_ARGUMENT);
+	assert_int_equal(ws_doc_analyze(doc, model, NULL, 1, NULL), WS_ERR_ARGUMENT);
+	/* a NULL text of length 0 is an empty document */
+	assert_int_equal(ws_doc_analyze(doc, model, NULL, 0, NULL), WS_OK);
+	assert_int_equal(ws_doc_attribution_count(doc), 0);
+	assert_null(ws_doc_attribution(doc, 0));
+	assert_null(ws_doc_entity(doc, 0));
+	assert_null(ws_doc_warning(doc, 0));
+	assert_int_equal(ws_doc_attribution_count(NULL), 0);
+	assert_int_equal(ws_doc_entity_count(NULL), 0);
+	assert_non_null(ws_status_message(WS_ERR_NOMEM));
+	assert_non_null(ws_status_message((ws_status)999));
+	ws_doc_free(doc);
+	ws_model_free(model);
+}
+
+static void test_free_null_is_noop(void **state)
+{
+	ws_doc_free(NULL);
+	ws_model_free(NULL);
+	ws_buffer_free(NULL);
+	ws_buffer empty = {0};
+	ws_buffer_free(&empty);
+}
+
+static void test_unknown_model(void **state)
+{
+	ws_model *model = (ws_model *)&model;
+	ws_error err;
+	assert_int_equal(ws_model_open("no-such-model", NULL, &model, &err), WS_ERR_MODEL);
+	assert_null(model);
+	assert_int_equal(err.code, WS_ERR_MODEL);
+	assert_true(strlen(err.message) > 0);
+}
+
+static void test_doc_reused_across_analyses(void **state)
+{
+	ws_model *model;
+	ws_doc *doc;
+	assert_int_equal(ws_model_open(NULL, NULL, &model, NULL), WS_OK);
+	assert_int_equal(ws_doc_new(NULL, &doc), WS_OK);
+	const char *other = "Tom Reller said the ferry was late.";
+	for (int i = 0; i < 200; i++) {
+		const char *t = i % 3 == 2 ? other : article;
+		assert_int_equal(ws_doc_analyze(doc, model, t, strlen(t), NULL), WS_OK);
+		if (t == other) {
+			assert_int_equal(ws_doc_attribution_count(doc), 1);
+			assert_int_equal(ws_doc_entity_count(doc), 1);
+			assert_string_equal(ws_doc_entity(doc, 0)->name, "Tom Reller");
+		} else {
+			assert_true(ws_doc_attribution_count(doc) >= 4);
+			assert_string_equal(ws_doc_entity(doc, 0)->name, "Jane Doe");
+		}
+		size_t len;
+		assert_memory_equal(ws_doc_text(doc, &len), t, strlen(t));
+		assert_int_equal(len, strlen(t));
+	}
+	ws_doc_free(doc);
+	ws_model_free(model);
+}
+
+static void test_model_open_fails_at_every_allocation(void **state)
+{
+	for (size_t n = 1;; n++) {
+		failing f = {0, n, 0};
+		ws_allocator a = {f_alloc, f_resize, f_release, &f};
+		ws_model *model = NULL;
+		ws_status st = ws_model_open("rules", &a, &model, NULL);
+		if (st == WS_OK) {
+			ws_model_free(model);
+			assert_int_equal(f.live, 0);
+			assert_true(n > 1); /* at least one allocation was tried */
+			break;
+		}
+		assert_int_equal(st, WS_ERR_NOMEM);
+		assert_null(model);
+		assert_int_equal(f.live, 0);
+	}
+}
+
+static void test_analysis_fails_at_every_allocation(void **state)
+{
+	ws_model *model;
+	assert_int_equal(ws_model_open("rules", NULL, &model, NULL), WS_OK);
+	size_t failures = 0;
+	for (size_t n = 1;; n++) {
+		failing f = {0, n, 0};
+		ws_allocator a = {f_alloc, f_resize, f_release, &f};
+		ws_doc *doc = NULL;
+		ws_status st = ws_doc_new(&a, &doc);
+		if (st == WS_OK) {
+			ws_error err;
+			st = ws_doc_analyze(doc, model, article, sizeof article - 1, &err);
+			if (st != WS_OK) {
+				assert_int_equal(err.code, WS_ERR_NOMEM);
+				assert_int_equal(ws_doc_attribution_count(doc), 0);
+				/* the document stays usable */
+				f.fail_at = 0;
+				assert_int_equal(ws_doc_analyze(doc, model, article, sizeof article - 1, NULL), WS_OK);
+				assert_true(ws_doc_attribution_count(doc) > 0);
+			}
+			ws_doc_free(doc);
+		}
+		assert_int_equal(f.live, 0);
+		if (st == WS_OK && f.calls < n)
+			break; /* the Nth allocation was never reached: all done */
+		if (st != WS_OK)
+			failures++;
+		assert_true(n < 100000);
+	}
+	assert_true(failures > 5);
+	ws_model_free(model);
+}
+
+static void test_render_json_and_bad_arguments(void **state)
+{
+	ws_model *model;
+	ws_doc *doc;
+	assert_int_equal(ws_model_open("rules", NULL, &model, NULL), WS_OK);
+	assert_int_equal(ws_doc_new(NULL, &doc), WS_OK);
+	assert_int_equal(ws_doc_analyze(doc, model, article, sizeof article - 1, NULL), WS_OK);
+	ws_render_options opt = {WS_FORMAT_JSON, WS_OFFSETS_CODEPOINTS, "a1", NULL, 0};
+	ws_buffer out = {0};
+	assert_int_equal(ws_doc_render(doc, &opt, &out, NULL), WS_OK);
+	assert_true(out.len > 0);
+	assert_non_null(strstr(out.data, "\"Jane Doe\""));
+	ws_buffer_free(&out);
+	assert_int_equal(ws_doc_render(doc, NULL, &out, NULL), WS_ERR_ARGUMENT);
+	assert_int_equal(ws_doc_render(NULL, &opt, &out, NULL), WS_ERR_ARGUMENT);
+	ws_buffer_free(&out);
+	ws_doc_free(doc);
+	ws_model_free(model);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_null_arguments),
+		cmocka_unit_test(test_free_null_is_noop),
+		cmocka_unit_test(test_unknown_model),
+		cmocka_unit_test(test_doc_reused_across_analyses),
+		cmocka_unit_test(test_model_open_fails_at_every_allocation),
+		cmocka_unit_test(test_analysis_fails_at_every_allocation),
+		cmocka_unit_test(test_render_json_and_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
