@@ -1,0 +1,1 @@
+printf "" | $WHOSAID --format jsonl

@@ -1,0 +1,1 @@
+$WHOSAID --format brat tests/fixtures/bridge.txt

@@ -1,0 +1,1 @@
+$WHOSAID --format json tests/fixtures/bridge.txt

@@ -1,0 +1,1 @@
+$WHOSAID --format text tests/fixtures/bridge.txt

@@ -1,0 +1,1 @@
+$WHOSAID --format tsv tests/fixtures/bridge.txt

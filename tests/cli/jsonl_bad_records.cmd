@@ -1,0 +1,1 @@
+$WHOSAID --jsonl --format jsonl -

@@ -1,0 +1,1 @@
+$WHOSAID --format jsonl tests/fixtures/no-such-file.txt

@@ -1,0 +1,1 @@
+$WHOSAID --format jsonl --offsets bytes tests/fixtures/bridge.txt

@@ -1,0 +1,1 @@
+$WHOSAID --format nonsense tests/fixtures/bridge.txt
