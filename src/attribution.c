@@ -104,7 +104,7 @@ static const char *const clause_boundaries[] = {
 	"after", "before", "since", "so", "where", "whether", "than", "or", "until", "unless", "once",
 	"what", "how", "why", "then", "also", "yet", "nor", "even", "in", "on", "at", "during", "with",
 	"by", "from", "into", "over", "about", "against", "is", "was", "are", "were", "be", "been",
-	"not", "to", "it", "this", "there", "here", "ago", "earlier", "later", "now", "today",
+	"not", "to", "this", "there", "here", "ago", "earlier", "later", "now", "today",
 	"yesterday", "week", "month", "year", "monday", "tuesday", "wednesday", "thursday", "friday",
 	"saturday", "sunday", "has", "have", "had", "will", "would", "could", "should", "can", "may",
 	"might", "must", "did", "does", "do", NULL};
@@ -535,6 +535,7 @@ static bool read_cue(const ws_doc *doc, size_t si, size_t c, size_t f, size_t l,
 	/* SOURCE CUE [ADDRESSEE] [that] CONTENT. */
 	size_t from = d->cue.last;
 	if (word_in(doc, c, addressee_cues) && from < end && !word_eq(doc, from, "that") &&
+	    !word_in(doc, from, adverbial_starts) &&
 	    doc->tokens[from].kind != WS_TOK_QUOTE && !punct_eq(doc, from, ',') && !punct_eq(doc, from, ':')) {
 		size_t a_end = np_right(doc, from, end);
 		d->addressee = (range){from, a_end};
@@ -674,14 +675,24 @@ static ws_status append_fragment(ws_doc *doc, size_t a, ws_span span)
 	return WS_OK;
 }
 
+/* Does a quote of a following paragraph continue quote q?  Its
+ * continuation is among the next few quotes, after q's nested ones. */
+static bool continued_later(const ws_doc *doc, size_t q)
+{
+	for (size_t k = q + 1; k < doc->nquotes && k <= q + 8; k++)
+		if (doc->quotes[k].continues == (int32_t)q)
+			return true;
+	return false;
+}
+
 static ws_status claim_floating_quotes(ws_doc *doc)
 {
 	for (size_t q = 0; q < doc->nquotes; q++) {
 		const ws_quote *quote = &doc->quotes[q];
 		if (quote->parent >= 0 || !quote->words)
 			continue;
-		if (owner_of(doc, quote->open) >= 0)
-			continue;
+		if (owner_of(doc, quote->open) >= 0 || continued_later(doc, q))
+			continue; /* a continued quote goes with its continuation */
 		const ws_token *open = &doc->tokens[quote->open];
 		int32_t para = doc->sentences[open->sentence].paragraph;
 		/* The nearest attribution before the quote, in this or the
@@ -716,6 +727,21 @@ static ws_status claim_floating_quotes(ws_doc *doc)
 		 * sentence is nothing but the quote */
 		ws_span span = {open->start, doc->tokens[quote->close].end};
 		ws_status st = append_fragment(doc, (size_t)chosen, span);
+		if (st != WS_OK)
+			return st;
+	}
+	/* The earlier paragraphs of a multi-paragraph quote whose cue comes
+	 * at its end: walk each chain back from the part that was claimed. */
+	for (size_t q = doc->nquotes; q-- > 0;) {
+		const ws_quote *quote = &doc->quotes[q];
+		if (quote->continues < 0)
+			continue;
+		long owner = owner_of(doc, quote->open);
+		const ws_quote *prev = &doc->quotes[quote->continues];
+		if (owner < 0 || owner_of(doc, prev->open) >= 0)
+			continue;
+		ws_span span = {doc->tokens[prev->open].start, doc->tokens[prev->close].end};
+		ws_status st = append_fragment(doc, (size_t)owner, span);
 		if (st != WS_OK)
 			return st;
 	}
@@ -787,6 +813,7 @@ ws_status ws_attributions_find(ws_doc *doc, const ws_model *model)
 		w->pub.type = type_of(doc, w);
 		w->sort_key = doc->fragments[w->content_first].start;
 	}
-	qsort(doc->attrs, doc->nattrs, sizeof *doc->attrs, compare_attributions);
+	if (doc->nattrs)
+		qsort(doc->attrs, doc->nattrs, sizeof *doc->attrs, compare_attributions);
 	return WS_OK;
 }

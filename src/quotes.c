@@ -47,6 +47,13 @@ static bool word_listed(const ws_doc *doc, const ws_token *t, const char *const 
 	return false;
 }
 
+/* Is the token the mark U+20xx whose last UTF-8 byte is last_byte? */
+static bool is_mark(const ws_doc *doc, const ws_token *tok, unsigned char last_byte)
+{
+	const unsigned char *s = (const unsigned char *)doc->text + tok->start;
+	return tok->end - tok->start == 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] == last_byte;
+}
+
 typedef struct open_mark {
 	int32_t quote;   /* index in doc->quotes */
 	bool single;
@@ -85,8 +92,11 @@ static ws_status pair_paragraph(ws_doc *doc, size_t first, size_t last, open_mar
 		if (tok->kind != WS_TOK_QUOTE)
 			continue;
 		bool single = is_single_mark(doc, tok);
-		bool can_close = !(tok->flags & WS_TF_QUOTE_OPEN);
-		bool can_open = !(tok->flags & WS_TF_QUOTE_CLOSE);
+		/* “ closes a quote that „ opened (German and Polish style) */
+		bool low_high = depth && !single && is_mark(doc, tok, 0x9C) &&
+				is_mark(doc, &doc->tokens[doc->quotes[(*stack)[depth - 1].quote].open], 0x9E);
+		bool can_close = !(tok->flags & WS_TF_QUOTE_OPEN) || low_high;
+		bool can_open = !(tok->flags & WS_TF_QUOTE_CLOSE) && !low_high;
 		size_t match = depth;
 		/* Look only a few levels down for a partner: deeper mismatches
 		 * are stray marks, and the bound keeps the pass linear. */

@@ -197,8 +197,11 @@ static source_parts read_source(const ws_doc *doc, size_t first, size_t last)
 		run_first = run_last = name_end;
 	}
 	for (size_t i = name_end; i-- > first;) {
-		if (capitalized_word(doc, i) || (run_last > run_first && doc->tokens[i].kind == WS_TOK_WORD &&
-						   (doc->tokens[i].flags & WS_TF_ABBREV))) {
+		/* "Ministry of Harbors": a lowercase "of" between capitals */
+		bool joiner = run_last > run_first && run_first == i + 1 && i > first && capitalized_word(doc, i - 1) &&
+			      listed(doc, i, (const char *const[]){"of", "for", "and", "de", NULL});
+		if (capitalized_word(doc, i) || joiner ||
+		    (run_last > run_first && doc->tokens[i].kind == WS_TOK_WORD && (doc->tokens[i].flags & WS_TF_ABBREV))) {
 			if (run_last == run_first || run_first != i + 1)
 				run_last = i + 1, run_first = i;
 			run_first = i;
