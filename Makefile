@@ -60,15 +60,44 @@ build-tests: all $(TEST_BIN)
 
 # Unit tests (one cmocka binary per tests/test_*.c), then the golden
 # command-line tests.  Both runners close on "N passed, N failed".
+# Both run even when the first fails, so that one run shows every failure.
 test: build-tests
-	@scripts/run_unit_tests.sh $(TEST_BIN)
-	@WHOSAID=$(BUILD)/whosaid tests/run_cli_tests.sh
+	@unit=0; cli=0; \
+	scripts/run_unit_tests.sh $(TEST_BIN) || unit=1; \
+	WHOSAID=$(BUILD)/whosaid tests/run_cli_tests.sh || cli=1; \
+	test $$unit = 0 && test $$cli = 0
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 # A sanitizer report exits 99, so it cannot pass for an expected exit status.
 sanitize:
 	ASAN_OPTIONS=detect_leaks=1:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:exitcode=99 \
 	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" test
+
+# The sanitized whosaid over real text: the example, and the PolNeAR dev and
+# train articles when $(SHARED) has them, in every output format.
+sanitize-corpus:
+	ASAN_OPTIONS=detect_leaks=1:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:exitcode=99 \
+	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" SHARED=$(SHARED) run-corpus
+
+# Every output format over the corpus (used by sanitize-corpus and valgrind).
+CORPUS = examples $(wildcard $(SHARED)/data/polnear/dev/text $(SHARED)/data/polnear/train/text)
+run-corpus: all
+	@for f in jsonl text tsv; do \
+		echo "$(BUILD)/whosaid --quiet --format $$f $(CORPUS) > /dev/null"; \
+		$(BUILD)/whosaid --quiet --format $$f $(CORPUS) > /dev/null || exit 1; \
+	done
+	@rm -rf $(BUILD)/corpus-brat
+	$(BUILD)/whosaid --quiet --format brat --output-dir $(BUILD)/corpus-brat $(CORPUS)
+
+# The unit and command-line tests under valgrind's memcheck, then the
+# example article (the PolNeAR dev texts too when present).
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+valgrind: build-tests
+	@unit=0; cli=0; \
+	RUNNER="$(VALGRIND)" scripts/run_unit_tests.sh $(TEST_BIN) || unit=1; \
+	WHOSAID="$(VALGRIND) $(BUILD)/whosaid" tests/run_cli_tests.sh || cli=1; \
+	test $$unit = 0 && test $$cli = 0
+	$(VALGRIND) $(BUILD)/whosaid --quiet --format jsonl examples $(wildcard $(SHARED)/data/polnear/dev/text) > /dev/null
 
 # Build with gcc and with clang, every warning an error.
 warnings:
@@ -91,17 +120,19 @@ clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-gcc build-clang
 
 help:
-	@echo "make              build $(BUILD)/whosaid and $(BUILD)/libwhosaid.a"
-	@echo "make test         unit tests (cmocka) and golden command-line tests"
-	@echo "make sanitize     the test suite under ASan+UBSan, built in $(ASAN_BUILD)/"
-	@echo "make warnings     build with gcc and clang, warnings as errors"
-	@echo "make eval         score the PolNeAR dev split ($(SHARED)/data/polnear)"
-	@echo "make eval-gate    eval, then check the floors in tests/accuracy_gate.json"
-	@echo "make bench        throughput and peak memory on a 50 MB corpus"
-	@echo "make build-tests  build everything, tests included, run nothing"
-	@echo "make clean        remove every build folder"
+	@echo "make                  build $(BUILD)/whosaid and $(BUILD)/libwhosaid.a"
+	@echo "make test             unit tests (cmocka) and golden command-line tests"
+	@echo "make sanitize         the test suite under ASan+UBSan, built in $(ASAN_BUILD)/"
+	@echo "make sanitize-corpus  the sanitized whosaid over the example and PolNeAR texts"
+	@echo "make valgrind         the test suite and the example under valgrind memcheck"
+	@echo "make warnings         build with gcc and clang, warnings as errors"
+	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear)"
+	@echo "make eval-gate        eval, then check the floors in tests/accuracy_gate.json"
+	@echo "make bench            throughput and peak memory on a 50 MB corpus"
+	@echo "make build-tests      build everything, tests included, run nothing"
+	@echo "make clean            remove every build folder"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d)
 
-.PHONY: all build-tests test sanitize warnings eval eval-gate bench clean help
+.PHONY: all build-tests test sanitize sanitize-corpus run-corpus valgrind warnings eval eval-gate bench clean help
 .SECONDARY:

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# install.sh — from a fresh Debian 12 machine to a working whosaid.
+#
+#   ./scripts/install.sh              install the build and test dependencies,
+#                                     build, and run whosaid on examples/article.txt
+#   ./scripts/install.sh --deps-only  install the dependencies only
+#
+# Dependencies come from Debian's own packages, through apt-get; sudo is used
+# only when not running as root.  When every package is already installed,
+# apt-get is not called at all.  Works without a terminal (CI=true, no stdin).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# build-essential: gcc, make, libc headers.  clang: the second compiler of
+# `make warnings`.  libcmocka-dev: unit tests.  libjansson-dev: the CLI's
+# JSON.  python3: evaluation and benchmark scripts.  valgrind: memory checks.
+# time: /usr/bin/time, peak memory in `make bench`.
+PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev python3 valgrind time)
+
+deps_only=0
+for arg in "$@"; do
+	case "$arg" in
+	--deps-only) deps_only=1 ;;
+	-h | --help)
+		sed -n '2,10s/^# \{0,1\}//p' "$0"
+		exit 0
+		;;
+	*)
+		echo "install.sh: unknown option '$arg' (try --help)" >&2
+		exit 2
+		;;
+	esac
+done
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+	if ! command -v apt-get >/dev/null 2>&1; then
+		echo "install.sh: apt-get not found; install these yourself: ${missing[*]}" >&2
+		exit 1
+	fi
+	sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		if ! command -v sudo >/dev/null 2>&1; then
+			echo "install.sh: not root and no sudo; install these as root: ${missing[*]}" >&2
+			exit 1
+		fi
+		sudo=(sudo)
+	fi
+	echo "install.sh: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# A mirror that hiccups once should not fail a whole CI run.
+	for attempt in 1 2 3; do
+		if "${sudo[@]}" apt-get update -q &&
+			"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; then
+			break
+		fi
+		if [ "$attempt" -eq 3 ]; then
+			echo "install.sh: apt-get failed three times" >&2
+			exit 1
+		fi
+		echo "install.sh: apt-get failed, retrying in $((attempt * 10)) s" >&2
+		sleep $((attempt * 10))
+	done
+else
+	echo "install.sh: all dependencies are installed (${PACKAGES[*]})"
+fi
+
+[ "$deps_only" -eq 1 ] && exit 0
+
+make -j"$(nproc 2>/dev/null || echo 2)"
+
+echo
+echo "install.sh: build/whosaid examples/article.txt"
+build/whosaid examples/article.txt
+echo
+echo "install.sh: done.  Run \`make test\` for the test suite, \`build/whosaid --help\` for usage."

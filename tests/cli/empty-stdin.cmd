@@ -1,0 +1,1 @@
+$WHOSAID --format jsonl -

@@ -1,0 +1,1 @@
+$WHOSAID --model no-such-model examples/article.txt

@@ -1,0 +1,1 @@
+$WHOSAID --no-such-option tests/cli/missing-article.txt
