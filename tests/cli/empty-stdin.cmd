@@ -1,1 +1,0 @@
-$WHOSAID --format jsonl -

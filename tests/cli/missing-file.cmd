@@ -1,1 +1,0 @@
-$WHOSAID --format jsonl tests/cli/missing-article.txt

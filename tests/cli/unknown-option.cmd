@@ -1,1 +1,0 @@
-$WHOSAID --no-such-option tests/cli/missing-article.txt
