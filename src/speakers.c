@@ -46,7 +46,7 @@ static const char *const honorifics[] = {"mr.", "mrs.", "ms.", "mr", "mrs", "ms"
 /* Words that make a name an organization's. */
 static const char *const organization_words[] = {
 	"party", "committee", "department", "ministry", "post", "times", "news", "council", "campaign",
-	"agency", "association", "union", "inc.", "corp.", "university", "institute", "foundation",
+	"agency", "authority", "association", "union", "inc.", "corp.", "university", "institute", "foundation",
 	"center", "centre", "court", "senate", "congress", "administration", "office", "service",
 	"bureau", "commission", "network", "journal", "press", "group", "company", "bank", "police",
 	"fbi", "cia", "cnn", "nbc", "abc", "cbs", "fox", "msnbc", "reuters", "politico", "gop", "nato",
@@ -231,9 +231,13 @@ static source_parts read_source(const ws_doc *doc, size_t first, size_t last)
 	/* an honorific alone is no role: "Mr. Obama" */
 	if (p.role_last == p.role_first + 1 && listed(doc, p.role_first, honorifics))
 		p.role_last = p.role_first;
-	/* a role never starts with an article */
+	/* a role never starts with an article nor ends in a linking word:
+	 * "a report from the Port Authority" has the role "report" */
 	while (p.role_first < p.role_last && listed(doc, p.role_first, (const char *const[]){"the", "a", "an", NULL}))
 		p.role_first++;
+	while (p.role_first < p.role_last &&
+	       listed(doc, p.role_last - 1, (const char *const[]){"the", "a", "an", "of", "from", "for", "at", "by", NULL}))
+		p.role_last--;
 	return p;
 }
 
