@@ -3,37 +3,7 @@
  * quotes that run over sentences and paragraphs, and stray marks that
  * stay local to their paragraph.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "internal.h"
-
-static ws_model *model;
-static ws_doc *doc;
-
-static int setup(void **state)
-{
-	if (ws_model_open("rules", NULL, &model, NULL) != WS_OK)
-		return -1;
-	return ws_doc_new(NULL, &doc) == WS_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	ws_doc_free(doc);
-	ws_model_free(model);
-	return 0;
-}
-
-static void analyze(const char *text)
-{
-	ws_error err;
-	assert_int_equal(ws_doc_analyze(doc, model, text, strlen(text), &err), WS_OK);
-}
+#include "fixture.h"
 
 /* Quotation q covers exactly want, marks included. */
 static void assert_quote(size_t q, const char *want)
@@ -43,17 +13,6 @@ static void assert_quote(size_t q, const char *want)
 	size_t a = doc->tokens[x->open].start, b = doc->tokens[x->close].end;
 	if (b - a != strlen(want) || memcmp(doc->text + a, want, b - a) != 0)
 		fail_msg("quote %zu is \"%.*s\", expected \"%s\"", q, (int)(b - a), doc->text + a, want);
-}
-
-static size_t token(const char *w)
-{
-	for (size_t i = 0; i < doc->ntokens; i++) {
-		const ws_token *t = &doc->tokens[i];
-		if (t->end - t->start == strlen(w) && memcmp(doc->text + t->start, w, strlen(w)) == 0)
-			return i;
-	}
-	fail_msg("no token \"%s\"", w);
-	return 0;
 }
 
 static void test_straight_double_quotes(void **state)

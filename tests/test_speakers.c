@@ -3,54 +3,7 @@
  * kinds; short forms, role nouns and pronouns resolved to the full name;
  * the entity list with its mentions and attribution counts.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "whosaid.h"
-
-static ws_model *model;
-static ws_doc *doc;
-
-static int setup(void **state)
-{
-	if (ws_model_open("rules", NULL, &model, NULL) != WS_OK)
-		return -1;
-	return ws_doc_new(NULL, &doc) == WS_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	ws_doc_free(doc);
-	ws_model_free(model);
-	return 0;
-}
-
-static void analyze(const char *text)
-{
-	ws_error err;
-	assert_int_equal(ws_doc_analyze(doc, model, text, strlen(text), &err), WS_OK);
-}
-
-/* The span's text is want ("" for an absent span). */
-static void assert_span(ws_span s, const char *want)
-{
-	size_t len = 0;
-	const char *text = ws_doc_text(doc, &len);
-	assert_true(s.start <= s.end && s.end <= len);
-	if (s.end - s.start != strlen(want) || memcmp(text + s.start, want, s.end - s.start) != 0)
-		fail_msg("span is \"%.*s\", expected \"%s\"", (int)(s.end - s.start), text + s.start, want);
-}
-
-static const ws_attribution *attribution(size_t i)
-{
-	const ws_attribution *a = ws_doc_attribution(doc, i);
-	assert_non_null(a);
-	return a;
-}
+#include "fixture.h"
 
 static const ws_entity *entity(size_t i)
 {

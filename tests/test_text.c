@@ -2,51 +2,7 @@
  * test_text.c — text.c: cleaning, tokens with exact offsets, sentences
  * (never inside a quotation, news abbreviations kept), paragraphs.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "internal.h"
-
-static ws_model *model;
-static ws_doc *doc;
-
-static int setup(void **state)
-{
-	if (ws_model_open("rules", NULL, &model, NULL) != WS_OK)
-		return -1;
-	return ws_doc_new(NULL, &doc) == WS_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	ws_doc_free(doc);
-	ws_model_free(model);
-	return 0;
-}
-
-static void analyze_n(const char *text, size_t len)
-{
-	ws_error err;
-	assert_int_equal(ws_doc_analyze(doc, model, text, len, &err), WS_OK);
-}
-
-static void analyze(const char *text) { analyze_n(text, strlen(text)); }
-
-/* Index of the first token whose text is exactly w; fails if none. */
-static size_t token(const char *w)
-{
-	for (size_t i = 0; i < doc->ntokens; i++) {
-		const ws_token *t = &doc->tokens[i];
-		if (t->end - t->start == strlen(w) && memcmp(doc->text + t->start, w, strlen(w)) == 0)
-			return i;
-	}
-	fail_msg("no token \"%s\"", w);
-	return 0;
-}
+#include "fixture.h"
 
 static void assert_token(size_t i, size_t start, size_t end, int kind)
 {
