@@ -36,28 +36,18 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static bool word_eq(const ws_doc *doc, size_t i, const char *w)
-{
-	const ws_token *t = &doc->tokens[i];
-	size_t n = strlen(w);
-	if (t->end - t->start != n || t->kind == WS_TOK_PUNCT || t->kind == WS_TOK_QUOTE)
-		return false;
-	for (size_t k = 0; k < n; k++) {
-		char c = doc->text[t->start + k];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c + 32);
-		if (c != w[k])
-			return false;
-	}
-	return true;
-}
-
 static bool word_in(const ws_doc *doc, size_t i, const char *const *list)
 {
-	for (size_t k = 0; list[k]; k++)
-		if (word_eq(doc, i, list[k]))
-			return true;
-	return false;
+	const ws_token *t = &doc->tokens[i];
+	if (t->kind == WS_TOK_PUNCT || t->kind == WS_TOK_QUOTE)
+		return false;
+	return ws_word_listed(doc->text + t->start, t->end - t->start, list);
+}
+
+static bool word_eq(const ws_doc *doc, size_t i, const char *w)
+{
+	const char *const list[] = {w, NULL};
+	return word_in(doc, i, list);
 }
 
 static bool punct_eq(const ws_doc *doc, size_t i, char c)

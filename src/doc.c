@@ -61,6 +61,24 @@ uint32_t ws_word_hash(const char *s, size_t n)
 	return h ? h : 1;
 }
 
+bool ws_word_listed(const char *w, size_t n, const char *const *list)
+{
+	for (size_t k = 0; list[k]; k++) {
+		size_t j = 0;
+		while (j < n && list[k][j]) {
+			char c = w[j];
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c + 32);
+			if (c != list[k][j])
+				break;
+			j++;
+		}
+		if (j == n && !list[k][j])
+			return true;
+	}
+	return false;
+}
+
 size_t ws_token_at(const ws_doc *doc, size_t pos)
 {
 	size_t lo = 0, hi = doc->ntokens;

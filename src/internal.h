@@ -164,6 +164,10 @@ double ws_cue_probability(const ws_model *model, const char *word, size_t n, uin
 
 ws_status ws_doc_warn(ws_doc *doc, size_t position, const char *message);
 
+/* Is w[0..n) one of the lower-case words of the NULL-ended list, ignoring
+ * ASCII case? */
+bool ws_word_listed(const char *w, size_t n, const char *const *list);
+
 /* Index of the first token that starts at or after byte offset pos. */
 size_t ws_token_at(const ws_doc *doc, size_t pos);
 

@@ -38,15 +38,6 @@ static bool is_single_mark(const ws_doc *doc, const ws_token *tok)
 	return s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x98 && s[2] <= 0x9B) || s[2] == 0xB9 || s[2] == 0xBA);
 }
 
-static bool word_listed(const ws_doc *doc, const ws_token *t, const char *const *list)
-{
-	size_t n = t->end - t->start;
-	for (size_t k = 0; list[k]; k++)
-		if (strlen(list[k]) == n && memcmp(doc->text + t->start, list[k], n) == 0)
-			return true;
-	return false;
-}
-
 /* Is the token the mark U+20xx whose last UTF-8 byte is last_byte? */
 static bool is_mark(const ws_doc *doc, const ws_token *tok, unsigned char last_byte)
 {
@@ -216,7 +207,7 @@ ws_status ws_quotes_find(ws_doc *doc)
 			if (t->kind != WS_TOK_WORD)
 				continue;
 			words++;
-			if (!(t->flags & WS_TF_CAPITALIZED) && !word_listed(doc, t, title_words))
+			if (!(t->flags & WS_TF_CAPITALIZED) && !ws_word_listed(doc->text + t->start, t->end - t->start, title_words))
 				title = false;
 		}
 		quote->words = quote->continues >= 0 || (!title && (words >= 5 || (words >= 2 && sentence)));

@@ -74,23 +74,7 @@ static const char *const not_names[] = {
 static bool listed(const ws_doc *doc, size_t i, const char *const *list)
 {
 	const ws_token *t = &doc->tokens[i];
-	size_t n = t->end - t->start;
-	for (size_t k = 0; list[k]; k++) {
-		if (strlen(list[k]) != n)
-			continue;
-		size_t j = 0;
-		while (j < n) {
-			char c = doc->text[t->start + j];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c + 32);
-			if (c != list[k][j])
-				break;
-			j++;
-		}
-		if (j == n)
-			return true;
-	}
-	return false;
+	return ws_word_listed(doc->text + t->start, t->end - t->start, list);
 }
 
 static bool capitalized_word(const ws_doc *doc, size_t i)

@@ -206,30 +206,15 @@ static const char *const other_abbrevs[] = {
 	"neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "est", "approx",
 	"dept", "univ", "assn", "al", "ave", "blvd", "e.g", "i.e", NULL};
 
-static bool in_list(const char *const *list, const char *w, size_t n)
-{
-	for (size_t i = 0; list[i]; i++) {
-		size_t k = strlen(list[i]);
-		if (k != n)
-			continue;
-		size_t j = 0;
-		while (j < n && (w[j] | 0x20) == list[i][j])
-			j++;
-		if (j == n)
-			return true;
-	}
-	return false;
-}
-
 enum abbrev_kind { ABBREV_NONE, ABBREV_TITLE, ABBREV_OTHER };
 
 static enum abbrev_kind abbreviation(const char *w, size_t n)
 {
 	if (n == 1 && ((w[0] >= 'A' && w[0] <= 'Z') || (w[0] >= 'a' && w[0] <= 'z')))
 		return ABBREV_TITLE; /* an initial: "J." */
-	if (in_list(title_abbrevs, w, n))
+	if (ws_word_listed(w, n, title_abbrevs))
 		return ABBREV_TITLE;
-	if (in_list(other_abbrevs, w, n))
+	if (ws_word_listed(w, n, other_abbrevs))
 		return ABBREV_OTHER;
 	return ABBREV_NONE;
 }
@@ -238,7 +223,7 @@ static enum abbrev_kind abbreviation(const char *w, size_t n)
 static bool elision_word(const char *w, size_t n)
 {
 	static const char *const words[] = {"em", "til", "cause", "n", "tis", "twas", "round", NULL};
-	return in_list(words, w, n);
+	return ws_word_listed(w, n, words);
 }
 
 typedef struct tokenizer {
@@ -563,7 +548,7 @@ ws_status ws_text_segment(ws_doc *doc)
 			static const char *const starters[] = {"the", "he", "she", "it", "but", "and", "in", "a",
 							       "this", "we", "i", "they", "that", "there", NULL};
 			end = (next->flags & WS_TF_CAPITALIZED) &&
-			      in_list(starters, doc->text + next->start, next->end - next->start);
+			      ws_word_listed(doc->text + next->start, next->end - next->start, starters);
 		}
 		if (end) {
 			st = push_sentence(doc, first, i + 1, paragraph);
