@@ -19,7 +19,9 @@ static const ws_allocator default_allocator = {default_alloc, default_resize, de
 
 const ws_allocator *ws_allocator_or_default(const ws_allocator *a)
 {
-	return a ? a : &default_allocator;
+	if (!a)
+		return &default_allocator;
+	return a->alloc && a->resize && a->release ? a : NULL;
 }
 
 void *ws_mem_alloc(const ws_allocator *a, size_t size) { return a->alloc(a->ctx, size ? size : 1); }
@@ -122,7 +124,7 @@ ws_status ws_doc_new(const ws_allocator *allocator, ws_doc **out)
 		return WS_ERR_ARGUMENT;
 	*out = NULL;
 	allocator = ws_allocator_or_default(allocator);
-	if (!allocator->alloc || !allocator->resize || !allocator->release)
+	if (!allocator)
 		return WS_ERR_ARGUMENT;
 	ws_doc *doc = ws_mem_alloc(allocator, sizeof *doc);
 	if (!doc)

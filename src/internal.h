@@ -28,7 +28,8 @@
 
 /* ------------------------------------------------------------- memory */
 
-/* The caller's allocator, or the one built on malloc. */
+/* The caller's allocator, the one built on malloc for NULL, or NULL when
+ * the caller's lacks one of its three functions. */
 const ws_allocator *ws_allocator_or_default(const ws_allocator *a);
 void *ws_mem_alloc(const ws_allocator *a, size_t size);
 void *ws_mem_resize(const ws_allocator *a, void *ptr, size_t size);

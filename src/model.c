@@ -27,7 +27,10 @@ ws_status ws_model_open(const char *name, const ws_allocator *allocator, ws_mode
 		}
 		return WS_ERR_MODEL;
 	}
-	const ws_allocator a = *ws_allocator_or_default(allocator);
+	const ws_allocator *chosen = ws_allocator_or_default(allocator);
+	if (!chosen)
+		return WS_ERR_ARGUMENT;
+	const ws_allocator a = *chosen;
 	ws_model *m = ws_mem_alloc(&a, sizeof *m);
 	if (!m)
 		return WS_ERR_NOMEM;
