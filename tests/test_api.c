@@ -100,6 +100,18 @@ static void test_free_null_is_noop(void **state)
 	ws_buffer_free(&empty);
 }
 
+/* An allocator without all three functions is refused, not called. */
+static void test_incomplete_allocator_refused(void **state)
+{
+	const ws_allocator no_release = {f_alloc, f_resize, NULL, NULL};
+	ws_model *model = (ws_model *)&model;
+	ws_doc *doc = (ws_doc *)&doc;
+	assert_int_equal(ws_model_open("rules", &no_release, &model, NULL), WS_ERR_ARGUMENT);
+	assert_null(model);
+	assert_int_equal(ws_doc_new(&no_release, &doc), WS_ERR_ARGUMENT);
+	assert_null(doc);
+}
+
 static void test_unknown_model(void **state)
 {
 	ws_model *model = (ws_model *)&model;
@@ -214,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_arguments),
 		cmocka_unit_test(test_free_null_is_noop),
+		cmocka_unit_test(test_incomplete_allocator_refused),
 		cmocka_unit_test(test_unknown_model),
 		cmocka_unit_test(test_doc_reused_across_analyses),
 		cmocka_unit_test(test_model_open_fails_at_every_allocation),
