@@ -112,6 +112,18 @@ eval: all
 eval-gate: eval
 	@$(PYTHON) tools/check_accuracy_gate.py --scores $(BUILD)/eval/dev-scores.json --gate tests/accuracy_gate.json
 
+# Speaker resolution on PolNeAR dev: of the hand-checked gold sources that are a
+# pronoun or a partial name (tests/speaker_resolution_gold.tsv), the share whose
+# speaker is the right full name (see docs/accuracy.md).  MODEL picks the model.
+MODEL ?= rules
+speaker-eval: all
+	@test -d $(SHARED)/data/polnear/dev/text || { echo "speaker-eval: $(SHARED)/data/polnear/dev/text not found (set SHARED=DIR to the shared folder)" >&2; exit 2; }
+	@mkdir -p $(BUILD)/speaker-eval
+	$(BUILD)/whosaid --format jsonl --model $(MODEL) $(SHARED)/data/polnear/dev/text/*.txt > $(BUILD)/speaker-eval/dev.jsonl
+	$(PYTHON) tools/speaker_eval.py --gold tests/speaker_resolution_gold.tsv --texts $(SHARED)/data/polnear/dev/text \
+		--pred $(BUILD)/speaker-eval/dev.jsonl --json $(BUILD)/speaker-eval/dev-speakers.json
+.PHONY: speaker-eval
+
 # Throughput and memory on the dev split repeated to 50 MB (see docs/performance.md).
 bench: all
 	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid BENCH_DIR=$(BUILD)/bench PYTHON=$(PYTHON) bench/run.sh
@@ -128,6 +140,7 @@ help:
 	@echo "make warnings         build with gcc and clang, warnings as errors"
 	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear)"
 	@echo "make eval-gate        eval, then check the floors in tests/accuracy_gate.json"
+	@echo "make speaker-eval     speaker resolution of pronoun and partial-name sources on dev (MODEL=rules)"
 	@echo "make bench            throughput and peak memory on a 50 MB corpus"
 	@echo "make build-tests      build everything, tests included, run nothing"
 	@echo "make clean            remove every build folder"
