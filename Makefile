@@ -8,7 +8,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude
-LIBFLAGS = -DWS_BUILDING_LIBRARY -fvisibility=hidden -fPIC
+LIBFLAGS = -DWS_MODEL_DIR='"$(CURDIR)/models"' -DWS_BUILDING_LIBRARY -fvisibility=hidden -fPIC
 DEPFLAGS = -MMD -MP
 BUILD   ?= build
 SHARED  ?= ../shared
@@ -24,8 +24,8 @@ TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Tests of internal stages include "internal.h", so they see src/; they link
 # the library's object files rather than the archive so that every hidden
 # symbol is reachable, whatever the archive's member order.
-TEST_CPPFLAGS = -Isrc
-TEST_LIBS     = -lcmocka
+TEST_CPPFLAGS = -iquote src
+TEST_LIBS     = -lcmocka -lm
 
 # The sanitizer build: the whole suite, rebuilt into its own folder.
 ASAN_BUILD  = build-asan
@@ -37,6 +37,10 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIBFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# The trainer and the model inspector work inside the library's internals.
+$(BUILD)/cli/train%: CPPFLAGS += -iquote src
+$(BUILD)/cli/model_command.o: CPPFLAGS += -iquote src
+
 $(BUILD)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
@@ -46,7 +50,7 @@ $(BUILD)/libwhosaid.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/whosaid: $(CLI_OBJ) $(BUILD)/libwhosaid.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson -lm
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)

@@ -57,6 +57,11 @@ typedef struct cli_doc {
 
 void cli_doc_clear(cli_doc *doc);
 
+/* The subcommands: `whosaid train` (train.c) and `whosaid model`
+ * (model_command.c); argv[0] is the subcommand's name. */
+int train_main(int argc, char **argv);
+int model_main(int argc, char **argv);
+
 /* Formatted message on stderr, "whosaid: " first and a newline after. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))

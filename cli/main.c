@@ -71,7 +71,8 @@ static const char help_text[] =
 	"  -f, --format FORMAT    text, json, jsonl, brat or tsv\n"
 	"                         (default: text on a terminal, else jsonl)\n"
 	"      --offsets UNIT     codepoints or bytes (default: codepoints)\n"
-	"      --model NAME       the analysis model (default: rules)\n"
+	"      --model NAME       the analysis model: rules, a learned model's\n"
+	"                         name, or a model file's path (default: " WS_DEFAULT_MODEL ")\n"
 	"      --jsonl            inputs are JSON Lines, one article per record;\n"
 	"                         other members pass through to the output\n"
 	"                         (a DIR then stands for its *.jsonl files)\n"
@@ -84,6 +85,10 @@ static const char help_text[] =
 	"                         (the error records and exit status remain)\n"
 	"  -h, --help             show this help and exit\n"
 	"      --version          show the version and exit\n"
+	"\n"
+	"Other commands:\n"
+	"  whosaid train [OPTIONS]           train the learned models (train --help)\n"
+	"  whosaid model info|verify [MODEL] describe or check a model file\n"
 	"\n"
 	"Offsets count Unicode code points (or bytes), end exclusive.  The output\n"
 	"formats are described in docs/schema.md.\n"
@@ -354,6 +359,11 @@ int main(int argc, char **argv)
 
 	/* A closed pipe must be an EPIPE write error, reported, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+
+	if (argc > 1 && strcmp(argv[1], "train") == 0)
+		return train_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "model") == 0)
+		return model_main(argc - 1, argv + 1);
 
 	status = parse_options(argc, argv, &opt);
 	if (status == PARSE_HELP) {

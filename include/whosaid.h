@@ -81,12 +81,24 @@ typedef struct ws_allocator {
 
 typedef struct ws_model ws_model;
 
-/* Open a model.  name is "rules" (the built-in rule-based attributor) or
- * NULL for the default model.  On success *out owns the model, to be
- * released with ws_model_free(); on failure *out is NULL and err (if not
- * NULL) says why. */
+/* The model used when none is named: the learned news model. */
+#define WS_DEFAULT_MODEL "rules"
+
+/* Open a model.  name is "rules" (the built-in rule-based attributor, no
+ * file needed), the name of a shipped learned model such as "news" (read
+ * from NAME.wsm in $WHOSAID_MODEL_DIR, else in the folder the library was
+ * built with), a path to a model file (any name holding a '/'), or NULL
+ * for WS_DEFAULT_MODEL.  A model file is checked completely before use: a
+ * damaged, truncated or incompatible file is refused with WS_ERR_MODEL.
+ * On success *out owns the model, to be released with ws_model_free(); on
+ * failure *out is NULL and err (if not NULL) says why. */
 WS_API ws_status ws_model_open(const char *name, const ws_allocator *allocator,
 			       ws_model **out, ws_error *err);
+
+/* Open a learned model from the bytes of a model file, checked the same
+ * way.  The model keeps no reference to bytes. */
+WS_API ws_status ws_model_open_memory(const void *bytes, size_t len, const ws_allocator *allocator,
+				      ws_model **out, ws_error *err);
 
 /* Release a model.  NULL is a no-op.  No document may still be using it. */
 WS_API void ws_model_free(ws_model *model);

@@ -166,12 +166,12 @@ static range trim(const ws_doc *doc, range r)
 	return r;
 }
 
-static ws_status add_attribution(ws_doc *doc, range source, range cue, range addressee, const range *content,
-				 size_t ncontent, int32_t sentence, double confidence)
+ws_status ws_attribution_push(ws_doc *doc, ws_span source, ws_span cue, ws_span addressee, const ws_span *content,
+			      size_t ncontent, int32_t sentence, double confidence)
 {
 	size_t used = 0;
 	for (size_t k = 0; k < ncontent; k++)
-		used += content[k].first < content[k].last;
+		used += content[k].start < content[k].end;
 	if (!used)
 		return WS_OK;
 	if (!WS_PUSH(doc, doc->attrs, doc->nattrs, doc->attrs_cap))
@@ -180,21 +180,33 @@ static ws_status add_attribution(ws_doc *doc, range source, range cue, range add
 	memset(a, 0, sizeof *a);
 	a->content_first = doc->nfragments;
 	for (size_t k = 0; k < ncontent; k++) {
-		if (content[k].first >= content[k].last)
+		if (content[k].start >= content[k].end)
 			continue;
 		if (!WS_PUSH(doc, doc->fragments, doc->nfragments, doc->fragments_cap))
 			return WS_ERR_NOMEM;
-		doc->fragments[doc->nfragments++] = span_of(doc, content[k]);
+		doc->fragments[doc->nfragments++] = content[k];
 		a->pub.content_count++;
 	}
-	a->pub.source = span_of(doc, source);
-	a->pub.cue = span_of(doc, cue);
-	a->pub.addressee = span_of(doc, addressee);
+	a->pub.source = source;
+	a->pub.cue = cue;
+	a->pub.addressee = addressee;
 	a->pub.speaker = -1;
 	a->pub.confidence = confidence;
 	a->sentence = sentence;
 	doc->nattrs++;
 	return WS_OK;
+}
+
+static ws_status add_attribution(ws_doc *doc, range source, range cue, range addressee, const range *content,
+				 size_t ncontent, int32_t sentence, double confidence)
+{
+	ws_span spans[8];
+	if (ncontent > sizeof spans / sizeof spans[0])
+		ncontent = sizeof spans / sizeof spans[0];
+	for (size_t k = 0; k < ncontent; k++)
+		spans[k] = span_of(doc, content[k]);
+	return ws_attribution_push(doc, span_of(doc, source), span_of(doc, cue), span_of(doc, addressee), spans,
+				   ncontent, sentence, confidence);
 }
 
 /* ------------------------------------------------------ noun phrases */
@@ -797,6 +809,12 @@ ws_status ws_attributions_find(ws_doc *doc, const ws_model *model)
 	ws_status st = claim_floating_quotes(doc);
 	if (st != WS_OK)
 		return st;
+	ws_attributions_order(doc);
+	return WS_OK;
+}
+
+void ws_attributions_order(ws_doc *doc)
+{
 	for (size_t a = 0; a < doc->nattrs; a++) {
 		ws_attr_work *w = &doc->attrs[a];
 		qsort(doc->fragments + w->content_first, w->pub.content_count, sizeof *doc->fragments, compare_spans);
@@ -805,5 +823,4 @@ ws_status ws_attributions_find(ws_doc *doc, const ws_model *model)
 	}
 	if (doc->nattrs)
 		qsort(doc->attrs, doc->nattrs, sizeof *doc->attrs, compare_attributions);
-	return WS_OK;
 }

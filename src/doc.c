@@ -142,9 +142,10 @@ void ws_doc_free(ws_doc *doc)
 	const ws_allocator a = doc->allocator;
 	void *arrays[] = {doc->text, doc->cp_blocks, doc->tokens, doc->sentences, doc->quotes,
 			  doc->attrs, doc->fragments, doc->entities, doc->mentions, doc->strings,
-			  doc->warnings, doc->warning_text, doc->scratch};
+			  doc->warnings, doc->warning_text, doc->scratch, doc->pos, doc->ner, doc->rule_role, doc->cue_level};
 	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
 		ws_mem_release(&a, arrays[i]);
+	ws_scratch_free(&doc->seq, &a);
 	ws_mem_release(&a, doc);
 }
 
@@ -193,6 +194,23 @@ static void publish(ws_doc *doc)
 	}
 }
 
+ws_status ws_doc_prepare(ws_doc *doc, const ws_model *model, const char *text, size_t len)
+{
+	reset(doc);
+	ws_status st = ws_text_prepare(doc, text ? text : "", len);
+	if (st == WS_OK)
+		st = ws_text_tokenize(doc);
+	if (st == WS_OK)
+		st = ws_quotes_find(doc);
+	if (st == WS_OK)
+		st = ws_text_segment(doc);
+	if (st == WS_OK)
+		st = ws_tag_document(doc, model);
+	if (st == WS_OK)
+		st = ws_attributions_find(doc, model);
+	return st;
+}
+
 ws_status ws_doc_analyze(ws_doc *doc, const ws_model *model, const char *text, size_t len,
 			 ws_error *err)
 {
@@ -202,15 +220,9 @@ ws_status ws_doc_analyze(ws_doc *doc, const ws_model *model, const char *text, s
 	if (len > WS_MAX_DOCUMENT_BYTES)
 		return fail(err, WS_ERR_TOO_LARGE, WS_MAX_DOCUMENT_BYTES,
 			    "document larger than the limit of 64 MiB");
-	ws_status st = ws_text_prepare(doc, text ? text : "", len);
-	if (st == WS_OK)
-		st = ws_text_tokenize(doc);
-	if (st == WS_OK)
-		st = ws_quotes_find(doc);
-	if (st == WS_OK)
-		st = ws_text_segment(doc);
-	if (st == WS_OK)
-		st = ws_attributions_find(doc, model);
+	ws_status st = ws_doc_prepare(doc, model, text, len);
+	if (st == WS_OK && model->learned)
+		st = ws_roles_label(doc, model);
 	if (st == WS_OK)
 		st = ws_speakers_resolve(doc);
 	if (st != WS_OK) {

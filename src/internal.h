@@ -6,7 +6,10 @@
  *   text.c         bytes -> clean text, tokens, sentences, paragraphs
  *   quotes.c       quotation marks -> quoted spans (nested, multi-paragraph)
  *   cues.c         the cue lexicon: which words and phrases report speech
- *   attribution.c  cues + quotes + clause structure -> attributions
+ *   taggers.c      tokens -> part of speech and names (learned models)
+ *   attribution.c  cues + quotes + clause structure -> attributions (rules)
+ *   roles.c        tokens -> source, cue, content labels -> attributions
+ *                  (learned; reads everything above, the rules' findings too)
  *   speakers.c     sources -> entities (names, roles, kinds, coreference)
  *   output.c       results -> JSON, JSON Lines, text, brat, TSV
  *   doc.c          the document object that owns all of the above
@@ -41,6 +44,10 @@ bool ws_grow(const ws_allocator *a, void **items, size_t *cap, size_t need, size
 
 #define WS_PUSH(doc, arr, count, cap) \
 	((count) < (cap) || ws_grow(&(doc)->allocator, (void **)&(arr), &(cap), (count) + 1, sizeof *(arr)))
+
+/* The learned stages' model and feature types, which the document and the
+ * model below hold. */
+#include "features.h"
 
 /* ------------------------------------------------------------- tokens */
 
@@ -137,9 +144,18 @@ struct ws_doc {
 	char *warning_text;
 	size_t warning_text_len, warning_text_cap;
 
+	/* part of speech and name labels per token (taggers.c) */
+	uint8_t *pos, *ner;
+	size_t pos_cap, ner_cap;
+	/* what the labeller reads per token (roles.c): the rules' role and
+	 * how likely the word is a cue */
+	uint8_t *rule_role, *cue_level;
+	size_t rule_role_cap, cue_level_cap;
+
 	/* scratch arrays for the stages */
 	int32_t *scratch;
 	size_t scratch_cap;
+	ws_scratch seq;         /* for the learned stages */
 };
 
 struct ws_model {
@@ -147,6 +163,10 @@ struct ws_model {
 	char name[32];
 	int32_t *cue_slots;     /* hash table over the cue lexicon, -1 = empty */
 	size_t cue_mask;
+	/* a learned model (model.c): taggers and the attribution labeller */
+	bool learned;
+	ws_linear pos, ner, attr;
+	char *meta;             /* the model's description, JSON */
 };
 
 /* --------------------------------------------------------------- stages */
@@ -155,8 +175,28 @@ ws_status ws_text_prepare(ws_doc *doc, const char *input, size_t len);
 ws_status ws_text_tokenize(ws_doc *doc);
 ws_status ws_text_segment(ws_doc *doc);
 ws_status ws_quotes_find(ws_doc *doc);
+ws_status ws_tag_document(ws_doc *doc, const ws_model *model);
 ws_status ws_attributions_find(ws_doc *doc, const ws_model *model);
+ws_status ws_roles_label(ws_doc *doc, const ws_model *model);
 ws_status ws_speakers_resolve(ws_doc *doc);
+
+/* The stages up to and including the rules' attributions: what the
+ * learned labeller reads (doc.c). */
+ws_status ws_doc_prepare(ws_doc *doc, const ws_model *model, const char *text, size_t len);
+
+/* Add an attribution (content fragments in text order; empty ones are
+ * skipped, and one without content is not added), then, once all are in,
+ * set their types and put them in text order (attribution.c). */
+ws_status ws_attribution_push(ws_doc *doc, ws_span source, ws_span cue, ws_span addressee, const ws_span *content,
+			      size_t ncontent, int32_t sentence, double confidence);
+void ws_attributions_order(ws_doc *doc);
+
+/* Where a model named name is looked for: the path as given when it holds
+ * a slash, else name.wsm in $WHOSAID_MODEL_DIR or the folder compiled in. */
+void ws_model_path(const char *name, char *out, size_t cap);
+
+/* Fill a new model from the bytes of a model file (model.c). */
+ws_status ws_model_load_memory(ws_model *m, const unsigned char *bytes, size_t len, ws_error *err);
 
 /* The cue lexicon (cues.c). */
 ws_status ws_cues_build(ws_model *model);

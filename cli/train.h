@@ -1,0 +1,100 @@
+/*
+ * train.h — what the parts of `whosaid train` share.
+ *
+ *   train.c         the command: options, the order of the steps, the model file
+ *   train_corpus.c  reading PolNeAR: article texts, silver CoNLL-U, brat attributions
+ *   train_taggers.c the part-of-speech and name taggers
+ *   train_roles.c   the attribution labeller
+ *
+ * Training runs inside the library's own feature and decoding code (it
+ * includes the library's internal headers), so a trained model sees
+ * exactly the features it will see when it runs.
+ */
+#ifndef WHOSAID_TRAIN_H
+#define WHOSAID_TRAIN_H
+
+#include "internal.h"
+#include "model_file.h"
+
+/* An article: its stem and text (NUL-terminated), and where each code
+ * point starts in bytes (cp_bytes[ncp] = len). */
+typedef struct train_article {
+	char *stem;
+	char *text;
+	size_t len;
+	size_t *cp_bytes;
+	size_t ncp;
+} train_article;
+
+/* A split of the silver annotations: every word of every sentence, with
+ * the silver tags, sentences as ranges of words. */
+typedef struct silver_split {
+	train_article *articles;
+	size_t narticles;
+	ws_word *words;
+	uint8_t *gold_pos, *gold_ner;
+	size_t nwords;
+	size_t *sentence_first;   /* nsentences + 1 */
+	size_t nsentences;
+	ws_labels pos_labels;
+} silver_split;
+
+/* One attribution role span from brat (byte offsets, end exclusive). */
+typedef struct gold_span {
+	size_t start, end;
+	uint8_t role;             /* 0 source, 1 cue, 2 content */
+	uint32_t attribution;     /* which attribution (per file), for linking */
+} gold_span;
+
+/* An article with one annotator's attributions. */
+typedef struct annotated_article {
+	train_article article;
+	gold_span *spans;
+	size_t nspans;
+} annotated_article;
+
+typedef struct annotated_split {
+	annotated_article *items;
+	size_t count;
+} annotated_split;
+
+/* A reproducible random stream (xorshift64*). */
+typedef struct train_rng {
+	uint64_t state;
+} train_rng;
+
+uint64_t train_random(train_rng *r);
+/* order[0..n) := a random permutation of 0..n-1. */
+void train_shuffle(train_rng *r, size_t *order, size_t n);
+
+/* Reading (train_corpus.c).  Each returns false after a message. */
+bool train_read_article(const char *path, const char *stem, train_article *out);
+void train_article_free(train_article *a);
+bool silver_read(const char *data_dir, const char *split, const ws_labels *pos_labels, silver_split *out);
+void silver_free(silver_split *s);
+bool annotated_read(const char *data_dir, const char *split, annotated_split *out);
+void annotated_free(annotated_split *s);
+
+typedef struct train_settings {
+	uint64_t seed;
+	unsigned epochs;          /* the most; the best on dev is kept */
+	bool quiet;
+} train_settings;
+
+/* Train a tagger; the chosen model's section goes to out, its dev figure
+ * (accuracy for POS, name F1 for NER) to *dev_score. */
+bool train_pos(const train_settings *settings, silver_split *train, silver_split *dev, ws_writer *out,
+	       double *dev_score);
+bool train_ner(const train_settings *settings, silver_split *train, silver_split *dev, const ws_linear *pos,
+	       ws_writer *out, double *dev_score);
+/* The part-of-speech labels, from the silver training split. */
+bool silver_pos_labels(const char *data_dir, ws_labels *out);
+
+/* Train the attribution labeller on top of a model that has the taggers. */
+bool train_roles(const train_settings *settings, ws_model *model, annotated_split *train,
+		 annotated_split *dev, ws_writer *out, double *dev_score);
+
+void train_progress(const train_settings *settings, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* WHOSAID_TRAIN_H */

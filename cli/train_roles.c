@@ -1,0 +1,235 @@
+/*
+ * train_roles.c — the attribution labeller, learned from the brat
+ * attributions of PolNeAR.
+ *
+ * Every article is run through the same stages as at analysis time (text,
+ * quotes, sentences, the taggers, the rules), and the features of each
+ * paragraph are computed once.  Gold labels come from the annotated spans:
+ * the first token of a span is B-, the rest I-.  An article annotated by
+ * several people is used once per annotator.  The epoch kept is the one
+ * whose labels agree best with the dev annotations (token F1 over the
+ * three roles); the attribution scores proper come from the scorer.
+ */
+#include "train.h"
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The labelled windows of a split, features computed. */
+typedef struct role_data {
+	uint64_t *features;
+	size_t nfeatures, features_cap;
+	uint32_t *offsets;        /* per window, one per token and one more */
+	size_t noffsets, offsets_cap;
+	uint8_t *gold;
+	size_t ntokens, gold_cap;
+	size_t *window_token;     /* first token of each window, nwindows + 1 */
+	size_t *window_base;      /* first feature of each window */
+	size_t *window_offsets;   /* first offset of each window */
+	size_t nwindows, window_token_cap, window_base_cap, window_offsets_cap;
+} role_data;
+
+static bool reserve(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 4096;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * elem);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+static void role_data_free(role_data *d)
+{
+	free(d->features);
+	free(d->offsets);
+	free(d->gold);
+	free(d->window_token);
+	free(d->window_base);
+	free(d->window_offsets);
+	memset(d, 0, sizeof *d);
+}
+
+/* Gold labels of an article's tokens from its spans. */
+static void gold_labels(const ws_doc *doc, const annotated_article *item, uint8_t *labels)
+{
+	memset(labels, WS_ROLE_O, doc->ntokens);
+	for (size_t k = 0; k < item->nspans; k++) {
+		const gold_span *g = &item->spans[k];
+		uint8_t begin = g->role == 0 ? WS_ROLE_B_SOURCE : g->role == 1 ? WS_ROLE_B_CUE : WS_ROLE_B_CONTENT;
+		bool first = true;
+		for (size_t i = ws_token_at(doc, g->start); i < doc->ntokens && doc->tokens[i].start < g->end; i++) {
+			labels[i] = first ? begin : (uint8_t)(begin + 1);
+			first = false;
+		}
+	}
+}
+
+static bool add_article(role_data *d, ws_doc *doc, const ws_model *model, const annotated_article *item,
+			ws_scratch *s, uint8_t **labels, size_t *labels_cap)
+{
+	const train_article *a = &item->article;
+	if (ws_doc_prepare(doc, model, a->text, a->len) != WS_OK || ws_roles_prepare(doc, model) != WS_OK ||
+	    !ws_roles_reserve(doc, s) || !reserve((void **)labels, labels_cap, doc->ntokens + 1, 1))
+		return false;
+	gold_labels(doc, item, *labels);
+	for (size_t first = 0, last; first < doc->ntokens; first = last) {
+		last = ws_roles_window_end(doc, first);
+		size_t n = last - first;
+		if (!reserve((void **)&d->features, &d->features_cap, d->nfeatures + n * WS_MAX_FEATURES,
+			     sizeof *d->features) ||
+		    !reserve((void **)&d->offsets, &d->offsets_cap, d->noffsets + n + 1, sizeof *d->offsets) ||
+		    !reserve((void **)&d->window_offsets, &d->window_offsets_cap, d->nwindows + 1,
+			     sizeof *d->window_offsets) ||
+		    !reserve((void **)&d->gold, &d->gold_cap, d->ntokens + n, 1) ||
+		    !reserve((void **)&d->window_token, &d->window_token_cap, d->nwindows + 2,
+			     sizeof *d->window_token) ||
+		    !reserve((void **)&d->window_base, &d->window_base_cap, d->nwindows + 2, sizeof *d->window_base))
+			return false;
+		size_t k = ws_roles_features(doc, first, last, s, d->features + d->nfeatures, d->offsets + d->noffsets);
+		d->window_offsets[d->nwindows] = d->noffsets;
+		d->noffsets += n + 1;
+		memcpy(d->gold + d->ntokens, *labels + first, n);
+		d->window_token[d->nwindows] = d->ntokens;
+		d->window_base[d->nwindows] = d->nfeatures;
+		d->nwindows++;
+		d->ntokens += n;
+		d->nfeatures += k;
+		d->window_token[d->nwindows] = d->ntokens;
+	}
+	return true;
+}
+
+static bool build_role_data(const annotated_split *split, const ws_model *model, role_data *d)
+{
+	ws_doc *doc;
+	if (ws_doc_new(NULL, &doc) != WS_OK)
+		return false;
+	ws_scratch s = {0};
+	uint8_t *labels = NULL;
+	size_t labels_cap = 0;
+	bool ok = true;
+	for (size_t i = 0; ok && i < split->count; i++)
+		ok = add_article(d, doc, model, &split->items[i], &s, &labels, &labels_cap);
+	ws_scratch_free(&s, ws_allocator_or_default(NULL));
+	free(labels);
+	ws_doc_free(doc);
+	return ok;
+}
+
+/* Token F1 over the three roles (a token is right when its role, B or I
+ * aside, is the gold role). */
+static double role_token_f1(const role_data *d, const uint8_t *predicted)
+{
+	size_t gold = 0, pred = 0, right = 0;
+	for (size_t i = 0; i < d->ntokens; i++) {
+		int g = (d->gold[i] + 1) / 2, p = (predicted[i] + 1) / 2;
+		gold += g != 0;
+		pred += p != 0;
+		right += g != 0 && g == p;
+	}
+	double precision = pred ? (double)right / (double)pred : 0, recall = gold ? (double)right / (double)gold : 0;
+	return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+}
+
+static bool label_dev(const ws_linear *m, const role_data *dev, uint8_t *out)
+{
+	ws_scratch s = {0};
+	bool ok = true;
+	for (size_t w = 0; ok && w < dev->nwindows; w++) {
+		size_t first = dev->window_token[w], n = dev->window_token[w + 1] - first;
+		ok = ws_scratch_reserve(&s, ws_allocator_or_default(NULL), n, WS_ROLE_LABELS, 0);
+		if (ok)
+			ws_linear_decode(m, dev->features + dev->window_base[w], dev->offsets + dev->window_offsets[w], n,
+					 &s, out + first);
+	}
+	ws_scratch_free(&s, ws_allocator_or_default(NULL));
+	return ok;
+}
+
+bool train_roles(const train_settings *settings, ws_model *model, annotated_split *train, annotated_split *dev,
+		 ws_writer *out, double *dev_score)
+{
+	role_data tr = {0}, dv = {0};
+	ws_labels labels;
+	ws_labels_set(&labels, ws_role_label_names, WS_ROLE_LABELS);
+	ws_learner *learner = ws_learner_new(&labels);
+	size_t *order = NULL;
+	uint8_t *predicted = NULL, *back = NULL, *best = NULL;
+	float *emissions = NULL;
+	bool ok = learner && build_role_data(train, model, &tr) && build_role_data(dev, model, &dv);
+	if (ok) {
+		order = malloc((tr.nwindows + 1) * sizeof *order);
+		predicted = malloc(dv.ntokens + 1);
+		size_t longest = 1;
+		for (size_t w = 0; w < tr.nwindows; w++)
+			if (tr.window_token[w + 1] - tr.window_token[w] > longest)
+				longest = tr.window_token[w + 1] - tr.window_token[w];
+		emissions = malloc(longest * WS_ROLE_LABELS * sizeof *emissions);
+		back = malloc(longest * WS_ROLE_LABELS);
+		best = malloc(longest);
+		ok = order && predicted && emissions && back && best;
+	}
+	if (!ok) {
+		cli_message("out of memory preparing the attribution data");
+		goto done;
+	}
+	train_progress(settings, "attributions: %zu training and %zu dev tokens in %zu and %zu paragraphs",
+		       tr.ntokens, dv.ntokens, tr.nwindows, dv.nwindows);
+	train_rng rng = {settings->seed ^ 0x5851F42D4C957F2Dull};
+	*dev_score = -1;
+	for (unsigned epoch = 1; ok && epoch <= settings->epochs; epoch++) {
+		train_shuffle(&rng, order, tr.nwindows);
+		size_t wrong = 0;
+		for (size_t k = 0; ok && k < tr.nwindows; k++) {
+			size_t w = order[k], first = tr.window_token[w], n = tr.window_token[w + 1] - first;
+			const uint64_t *features = tr.features + tr.window_base[w];
+			const uint32_t *offsets = tr.offsets + tr.window_offsets[w];
+			ws_learner_decode(learner, features, offsets, n, emissions, back, best);
+			if (memcmp(best, tr.gold + first, n) == 0)
+				continue;
+			wrong++;
+			ok = ws_learner_update(learner, features, offsets, n, tr.gold + first, best);
+		}
+		ws_writer section = {0};
+		ws_linear m;
+		ws_section view = {"EPOCH", NULL, 0, 0};
+		ok = ok && ws_learner_save(learner, 1e-3f, &section);
+		view.data = section.data;
+		view.len = section.len;
+		if (ok && ws_linear_load(&m, ws_allocator_or_default(NULL), &view, NULL) != WS_OK)
+			ok = false;
+		if (ok) {
+			ok = label_dev(&m, &dv, predicted);
+			double score = role_token_f1(&dv, predicted);
+			train_progress(settings, "attributions epoch %u: %zu of %zu paragraphs wrong, dev token F1 %.4f, %zu features",
+				       epoch, wrong, tr.nwindows, score, m.nfeatures);
+			ws_linear_free(&m, ws_allocator_or_default(NULL));
+			if (score > *dev_score) {
+				*dev_score = score;
+				out->len = 0;
+				ws_write_bytes(out, section.data, section.len);
+				ok = !out->failed;
+			}
+		}
+		ws_writer_free(&section);
+		if (!ok)
+			cli_message("out of memory training the attribution labeller");
+	}
+done:
+	ws_learner_free(learner);
+	role_data_free(&tr);
+	role_data_free(&dv);
+	free(order);
+	free(predicted);
+	free(emissions);
+	free(back);
+	free(best);
+	return ok;
+}

@@ -1,0 +1,119 @@
+/*
+ * features.h — what the learned stages look at.
+ *
+ * The same functions compute features when whosaid trains and when it
+ * runs, so the two can never disagree.  Any change to what they compute
+ * must raise WS_FEATURE_SET_VERSION: a model trained on other features is
+ * then refused when it loads instead of silently answering nonsense.
+ */
+#ifndef WS_FEATURES_H
+#define WS_FEATURES_H
+
+#include "linear.h"
+
+#define WS_FEATURE_SET_VERSION 1u
+#define WS_MAX_FEATURES 128   /* per token, for any stage */
+
+/* A word as the taggers see it: Penn Treebank tokens, where a clitic such
+ * as 's or n't is a word of its own. */
+typedef struct ws_word {
+	const char *text;
+	uint32_t len;
+	uint32_t token;         /* the document token it comes from */
+	uint8_t pos;            /* filled in by the part-of-speech tagger */
+} ws_word;
+
+/* What the taggers read of one word, hashed once per word. */
+typedef struct ws_atoms {
+	uint64_t lower;         /* lower case, digits as 0 */
+	uint64_t form;          /* as written */
+	uint64_t shape;         /* Xx, X.X., d,d, x-x ... */
+	uint64_t prefix[2];     /* first 1 and 2 characters (lower case) */
+	uint64_t suffix[4];     /* last 1 to 4 characters (lower case) */
+	uint8_t flags;          /* WS_ATOM_* */
+} ws_atoms;
+
+enum {
+	WS_ATOM_CAPITAL = 1,    /* starts with an upper-case letter */
+	WS_ATOM_DIGIT = 2,      /* has a digit */
+	WS_ATOM_HYPHEN = 4,     /* has a hyphen */
+	WS_ATOM_LETTER = 8      /* has a letter */
+};
+
+void ws_word_atoms(const ws_word *word, ws_atoms *out);
+
+/* Features of word t of a sentence of n words, into out; returns how many
+ * (at most WS_MAX_FEATURES). */
+size_t ws_pos_features(const ws_atoms *atoms, size_t n, size_t t, uint64_t *out);
+/* The name tagger also sees each word's part of speech. */
+size_t ws_ner_features(const ws_atoms *atoms, const ws_word *words, size_t n, size_t t, uint64_t *out);
+
+/* Where a Penn Treebank tokenizer would split the word w[0..n) in two
+ * (Trump's -> Trump 's, don't -> do n't), or 0. */
+size_t ws_clitic_split(const char *w, size_t n);
+
+/* ------------------------------------------------------------ tagging */
+
+typedef enum ws_tagger_kind { WS_TAGGER_POS, WS_TAGGER_NER } ws_tagger_kind;
+
+/* Working memory for tagging or labelling one sequence, kept across
+ * sequences and documents. */
+typedef struct ws_scratch {
+	ws_word *words;
+	size_t words_cap;
+	ws_atoms *atoms;
+	size_t atoms_cap;
+	uint32_t *offsets;
+	size_t offsets_cap;
+	uint64_t *features;
+	size_t features_cap;
+	float *emissions;
+	size_t emissions_cap;
+	uint8_t *back;
+	size_t back_cap;
+	uint8_t *labels;
+	size_t labels_cap;
+	void *records;          /* a stage's own records per word */
+	size_t records_cap;     /* in bytes */
+} ws_scratch;
+
+/* Room for a sequence of this many words and labels, and record_size
+ * bytes of records per word. */
+bool ws_scratch_reserve(ws_scratch *s, const ws_allocator *a, size_t words, uint32_t labels, size_t record_size);
+void ws_scratch_free(ws_scratch *s, const ws_allocator *a);
+
+/* The features of every word of a sentence; word t's are
+ * features[offsets[t]..offsets[t+1]).  Returns the total. */
+size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, ws_atoms *atoms,
+			    uint64_t *features, uint32_t *offsets);
+/* Best labels for a sequence whose features are computed. */
+void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32_t *offsets, size_t n,
+		      ws_scratch *s, uint8_t *out);
+/* Features, then the best labels, for one sentence of words. */
+void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,
+		  uint8_t *out);
+
+/* The labels of the name tagger: BIO over four classes. */
+extern const char *const ws_ner_label_names[];
+#define WS_NER_LABELS 9
+
+/* ---------------------------------------------------------- roles.c */
+
+/* Per-token evidence for the labeller, once the rules have run. */
+ws_status ws_roles_prepare(ws_doc *doc, const ws_model *model);
+/* The end of the sequence that starts at token first: its paragraph, or
+ * a window of it when very long. */
+size_t ws_roles_window_end(const ws_doc *doc, size_t first);
+/* Room in s for labelling any window. */
+bool ws_roles_reserve(ws_doc *doc, ws_scratch *s);
+/* The features of tokens first..last, as ws_sentence_features() does. */
+size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, uint64_t *features,
+			 uint32_t *offsets);
+
+/* The labels of the attribution labeller: BIO over the three roles. */
+extern const char *const ws_role_label_names[];
+#define WS_ROLE_LABELS 7
+enum { WS_ROLE_O, WS_ROLE_B_SOURCE, WS_ROLE_I_SOURCE, WS_ROLE_B_CUE, WS_ROLE_I_CUE, WS_ROLE_B_CONTENT,
+       WS_ROLE_I_CONTENT };
+
+#endif /* WS_FEATURES_H */

@@ -1,0 +1,264 @@
+/*
+ * linear.c — loading, scoring and decoding the linear sequence model
+ * (linear.h).
+ *
+ * The section a model is stored in, little-endian:
+ *
+ *   u32 label count, then per label: u8 length, the name
+ *   f32 transitions[(count + 1) * count]
+ *   u32 feature count F, u64 keys[F] (strictly ascending)
+ *   u32 first[F + 1] (first[0] = 0, never decreasing)
+ *   f32 scale, u8 entry_label[first[F]], i16 entry_weight[first[F]] (in
+ *   steps of scale)
+ */
+#include "internal.h"
+#include "linear.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+bool ws_labels_set(ws_labels *labels, const char *const *names, uint32_t count)
+{
+	memset(labels, 0, sizeof *labels);
+	if (count == 0 || count > WS_MAX_LABELS)
+		return false;
+	labels->count = count;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t n = strlen(names[i]);
+		if (n == 0 || n >= WS_LABEL_NAME)
+			return false;
+		memcpy(labels->names[i], names[i], n + 1);
+	}
+	for (uint32_t prev = 0; prev <= count; prev++)
+		for (uint32_t next = 0; next < count; next++) {
+			const char *b = labels->names[next];
+			bool inside = b[0] == 'I' && b[1] == '-';
+			bool ok = !inside;
+			if (inside && prev < count) {
+				const char *a = labels->names[prev];
+				ok = (a[0] == 'B' || a[0] == 'I') && a[1] == '-' && strcmp(a + 2, b + 2) == 0;
+			}
+			labels->allowed[prev][next] = ok;
+		}
+	return true;
+}
+
+int ws_label_index(const ws_labels *labels, const char *name)
+{
+	for (uint32_t i = 0; i < labels->count; i++)
+		if (strcmp(labels->names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* FNV-1a over the template number and the bytes, then a final mix so that
+ * similar strings spread over the hash index. */
+uint64_t ws_feature(uint32_t template_id, const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull ^ template_id;
+	h *= 1099511628211ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h;
+}
+
+uint64_t ws_feature_join(uint64_t a, uint64_t b)
+{
+	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
+	h ^= h >> 31;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	return h;
+}
+
+/* ---------------------------------------------------------------- load */
+
+static ws_status bad(ws_error *err, const ws_section *s, const char *what)
+{
+	if (err) {
+		err->code = WS_ERR_MODEL;
+		err->position = 0;
+		snprintf(err->message, sizeof err->message, "model section '%s' is invalid: %s", s->tag, what);
+	}
+	return WS_ERR_MODEL;
+}
+
+static ws_status nomem(ws_error *err)
+{
+	if (err) {
+		err->code = WS_ERR_NOMEM;
+		err->position = 0;
+		snprintf(err->message, sizeof err->message, "out of memory loading the model");
+	}
+	return WS_ERR_NOMEM;
+}
+
+static size_t slot_of(uint64_t key, size_t mask) { return (size_t)(key ^ key >> 32) & mask; }
+
+ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err)
+{
+	memset(m, 0, sizeof *m);
+	ws_reader r = {section->data, section->len, 0, false};
+	uint32_t count = ws_read_u32(&r);
+	if (r.failed || count == 0 || count > WS_MAX_LABELS)
+		return bad(err, section, "label count out of range");
+	char names[WS_MAX_LABELS][WS_LABEL_NAME];
+	const char *pointers[WS_MAX_LABELS];
+	for (uint32_t i = 0; i < count; i++) {
+		uint8_t n = ws_read_u8(&r);
+		const unsigned char *p = ws_read_bytes(&r, n);
+		if (!p || n == 0 || n >= WS_LABEL_NAME || memchr(p, 0, n))
+			return bad(err, section, "label name");
+		memcpy(names[i], p, n);
+		names[i][n] = '\0';
+		pointers[i] = names[i];
+	}
+	if (!ws_labels_set(&m->labels, pointers, count))
+		return bad(err, section, "label names");
+
+	size_t ntrans = (size_t)(count + 1) * count;
+	const unsigned char *trans = ws_read_bytes(&r, ntrans * 4);
+	uint32_t nfeatures = ws_read_u32(&r);
+	/* Bound the counts by the bytes that remain before allocating. */
+	if (r.failed || nfeatures > (r.len - r.pos) / 12)
+		return bad(err, section, "feature count exceeds the section");
+	const unsigned char *keys = ws_read_bytes(&r, (size_t)nfeatures * 8);
+	const unsigned char *first = ws_read_bytes(&r, ((size_t)nfeatures + 1) * 4);
+	if (r.failed)
+		return bad(err, section, "truncated feature table");
+	ws_reader fr = {first, ((size_t)nfeatures + 1) * 4, 0, false};
+	fr.pos = (size_t)nfeatures * 4;
+	uint32_t nentries = ws_read_u32(&fr);
+	float scale = ws_read_f32(&r);
+	if (r.failed || nentries > (r.len - r.pos) / 3)
+		return bad(err, section, "entry count exceeds the section");
+	if (!isfinite(scale) || scale <= 0)
+		return bad(err, section, "weight scale is not a positive number");
+	const unsigned char *labels = ws_read_bytes(&r, nentries);
+	const unsigned char *weights = ws_read_bytes(&r, (size_t)nentries * 2);
+	if (r.failed || r.pos != r.len)
+		return bad(err, section, "size does not match its contents");
+
+	m->nfeatures = nfeatures;
+	m->nentries = nentries;
+	size_t nslots = 16;
+	while (nslots < (size_t)nfeatures * 2)
+		nslots *= 2;
+	m->slot_mask = nslots - 1;
+	m->transitions = ws_mem_alloc(a, ntrans * sizeof *m->transitions);
+	m->keys = ws_mem_alloc(a, (size_t)nfeatures * sizeof *m->keys);
+	m->first = ws_mem_alloc(a, ((size_t)nfeatures + 1) * sizeof *m->first);
+	m->entry_label = ws_mem_alloc(a, nentries);
+	m->entry_weight = ws_mem_alloc(a, (size_t)nentries * sizeof *m->entry_weight);
+	m->slots = ws_mem_alloc(a, nslots * sizeof *m->slots);
+	if (!m->transitions || !m->keys || !m->first || !m->entry_label || !m->entry_weight || !m->slots) {
+		ws_linear_free(m, a);
+		return nomem(err);
+	}
+	ws_status st = WS_OK;
+	ws_reader tr = {trans, ntrans * 4, 0, false};
+	for (size_t i = 0; i < ntrans; i++) {
+		m->transitions[i] = ws_read_f32(&tr);
+		if (!isfinite(m->transitions[i]))
+			st = bad(err, section, "transition weight is not a number");
+	}
+	ws_reader kr = {keys, (size_t)nfeatures * 8, 0, false};
+	fr.pos = 0;
+	memset(m->slots, 0, nslots * sizeof *m->slots);
+	for (uint32_t f = 0; f <= nfeatures && st == WS_OK; f++) {
+		m->first[f] = ws_read_u32(&fr);
+		if (f == 0 ? m->first[f] != 0 : m->first[f] < m->first[f - 1])
+			st = bad(err, section, "entry offsets are not in order");
+		if (f == nfeatures)
+			break;
+		m->keys[f] = ws_read_u64(&kr);
+		if (f > 0 && m->keys[f] <= m->keys[f - 1])
+			st = bad(err, section, "feature keys are not in order");
+		size_t s = slot_of(m->keys[f], m->slot_mask);
+		while (m->slots[s])
+			s = (s + 1) & m->slot_mask;
+		m->slots[s] = f + 1;
+	}
+	memcpy(m->entry_label, labels, nentries);
+	ws_reader wr = {weights, (size_t)nentries * 2, 0, false};
+	for (uint32_t e = 0; e < nentries && st == WS_OK; e++) {
+		m->entry_weight[e] = (float)(int16_t)ws_read_u16(&wr) * scale;
+		if (m->entry_label[e] >= count)
+			st = bad(err, section, "entry names a label that does not exist");
+	}
+	if (st != WS_OK)
+		ws_linear_free(m, a);
+	return st;
+}
+
+void ws_linear_free(ws_linear *m, const ws_allocator *a)
+{
+	ws_mem_release(a, m->transitions);
+	ws_mem_release(a, m->keys);
+	ws_mem_release(a, m->first);
+	ws_mem_release(a, m->entry_label);
+	ws_mem_release(a, m->entry_weight);
+	ws_mem_release(a, m->slots);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---------------------------------------------------------- inference */
+
+void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = features[i];
+		size_t s = slot_of(key, m->slot_mask);
+		uint32_t f;
+		while ((f = m->slots[s]) != 0 && m->keys[f - 1] != key)
+			s = (s + 1) & m->slot_mask;
+		if (!f)
+			continue;
+		for (uint32_t e = m->first[f - 1]; e < m->first[f]; e++)
+			scores[m->entry_label[e]] += m->entry_weight[e];
+	}
+}
+
+void ws_viterbi(const ws_labels *labels, const float *transitions, const float *emissions, size_t n,
+		uint8_t *back, uint8_t *out)
+{
+	uint32_t L = labels->count;
+	float best[2][WS_MAX_LABELS];
+	if (n == 0)
+		return;
+	for (uint32_t b = 0; b < L; b++)
+		best[0][b] = labels->allowed[L][b] ? transitions[(size_t)L * L + b] + emissions[b] : -INFINITY;
+	for (size_t t = 1; t < n; t++) {
+		const float *prev = best[(t - 1) & 1];
+		float *cur = best[t & 1];
+		for (uint32_t b = 0; b < L; b++) {
+			float top = -INFINITY;
+			uint8_t arg = 0;
+			for (uint32_t p = 0; p < L; p++) {
+				if (!labels->allowed[p][b])
+					continue;
+				float s = prev[p] + transitions[(size_t)p * L + b];
+				if (s > top) {
+					top = s;
+					arg = (uint8_t)p;
+				}
+			}
+			cur[b] = top + emissions[t * L + b];
+			back[t * L + b] = arg;
+		}
+	}
+	const float *last = best[(n - 1) & 1];
+	uint8_t arg = 0;
+	for (uint32_t b = 1; b < L; b++)
+		if (last[b] > last[arg])
+			arg = (uint8_t)b;
+	out[n - 1] = arg;
+	for (size_t t = n - 1; t > 0; t--)
+		out[t - 1] = back[t * L + out[t]];
+}

@@ -1,0 +1,85 @@
+/*
+ * linear.h — the linear sequence model behind every learned stage.
+ *
+ * Part of speech, names and attribution roles are all one kind of model:
+ * each token has a set of hashed features, each feature a weight per label,
+ * and a label's score at a token is the sum of its features' weights plus
+ * a weight for the transition from the previous label.  Decoding is exact
+ * (Viterbi).  Training (learn.c) is the averaged structured perceptron.
+ *
+ * Labels named "I-X" may only follow "B-X" or "I-X": decoding never
+ * produces a span that starts inside.
+ */
+#ifndef WS_LINEAR_H
+#define WS_LINEAR_H
+
+#include "model_file.h"
+
+#define WS_MAX_LABELS 64
+#define WS_LABEL_NAME 16
+
+typedef struct ws_labels {
+	uint32_t count;
+	char names[WS_MAX_LABELS][WS_LABEL_NAME];
+	/* allowed[a][b]: may label b follow label a?  Row count is the start. */
+	bool allowed[WS_MAX_LABELS + 1][WS_MAX_LABELS];
+} ws_labels;
+
+/* Set names and derive the allowed transitions; false on a bad name. */
+bool ws_labels_set(ws_labels *labels, const char *const *names, uint32_t count);
+/* Index of a label by name, or -1. */
+int ws_label_index(const ws_labels *labels, const char *name);
+
+typedef struct ws_linear {
+	ws_labels labels;
+	float *transitions;     /* (count + 1) x count; the last row is the start */
+	uint64_t *keys;         /* features, ascending */
+	uint32_t *first;        /* nfeatures + 1: feature f's entries are first[f]..first[f+1] */
+	uint8_t *entry_label;
+	float *entry_weight;
+	size_t nfeatures, nentries;
+	uint32_t *slots;        /* hash index over keys: feature + 1, 0 = empty */
+	size_t slot_mask;
+} ws_linear;
+
+/* A feature: a template number and a string, hashed together. */
+uint64_t ws_feature(uint32_t template_id, const char *s, size_t n);
+/* The same feature joined with another feature's hash (conjunctions). */
+uint64_t ws_feature_join(uint64_t a, uint64_t b);
+
+/* Parse a section written by ws_learner_save(); everything is checked. */
+ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err);
+void ws_linear_free(ws_linear *m, const ws_allocator *a);
+
+/* scores[label] += the weights of the features. */
+void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores);
+
+/* The best label sequence for n tokens given emissions (n x count) and
+ * transitions ((count + 1) x count).  back holds n x count bytes. */
+void ws_viterbi(const ws_labels *labels, const float *transitions, const float *emissions, size_t n,
+		uint8_t *back, uint8_t *out);
+
+/* ------------------------------------------------------------- training */
+
+typedef struct ws_learner ws_learner;
+
+ws_learner *ws_learner_new(const ws_labels *labels);
+void ws_learner_free(ws_learner *l);
+/* Emission scores of the current weights for one token. */
+void ws_learner_score(const ws_learner *l, const uint64_t *features, size_t n, float *scores);
+const float *ws_learner_transitions(const ws_learner *l);
+/* One perceptron step on a sequence: features of token t are
+ * features[offsets[t]..offsets[t+1]); gold and predicted labels per token.
+ * Returns false when memory runs out. */
+bool ws_learner_update(ws_learner *l, const uint64_t *features, const uint32_t *offsets, size_t n,
+		       const uint8_t *gold, const uint8_t *predicted);
+/* Decode a sequence with the current weights (emission scratch is
+ * n x count floats, back n x count bytes). */
+void ws_learner_decode(const ws_learner *l, const uint64_t *features, const uint32_t *offsets, size_t n,
+		       float *emissions, uint8_t *back, uint8_t *out);
+/* The averaged weights, weights below prune in magnitude dropped, in the
+ * section format ws_linear_load() reads. */
+bool ws_learner_save(ws_learner *l, float prune, ws_writer *out);
+size_t ws_learner_features(const ws_learner *l);
+
+#endif /* WS_LINEAR_H */

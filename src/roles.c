@@ -1,0 +1,394 @@
+/*
+ * roles.c — the learned attribution labeller.
+ *
+ * Each paragraph is one sequence: every token gets one of seven labels,
+ * B- or I- of SOURCE, CUE, CONTENT, or O, decoded exactly (Viterbi) under
+ * the averaged perceptron's weights.  The features are the words around
+ * the token, their part of speech and names, the quotation structure, the
+ * cue lexicon, where the nearest cue-like word is and what lies between,
+ * and what the rules (attribution.c) made of the token: the labeller
+ * learns where the rules are right and where they are not.
+ *
+ * Linking then turns the labelled runs into attributions: every content
+ * run goes to the nearest cue of its sentence (or paragraph), so a quote
+ * interrupted by its cue ("A," she said, "B.") becomes one attribution
+ * with two fragments; each cue takes the nearest source of its sentence.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* A paragraph longer than this many tokens is labelled in windows. */
+#define WS_ROLE_WINDOW 400
+
+/* Cue levels: the cue lexicon's probability, in steps. */
+static uint8_t cue_level_of(double p)
+{
+	static const double steps[] = {0.02, 0.1, 0.25, 0.42, 0.6, 0.8};
+	uint8_t level = 0;
+	while (level < sizeof steps / sizeof steps[0] && p >= steps[level])
+		level++;
+	return level;
+}
+
+enum { CUE_LIKE = 4 }; /* the level from which a word counts as a cue */
+
+ws_status ws_roles_prepare(ws_doc *doc, const ws_model *model)
+{
+	if (!ws_grow(&doc->allocator, (void **)&doc->rule_role, &doc->rule_role_cap, doc->ntokens, 1) ||
+	    !ws_grow(&doc->allocator, (void **)&doc->cue_level, &doc->cue_level_cap, doc->ntokens, 1))
+		return WS_ERR_NOMEM;
+	memset(doc->rule_role, WS_ROLE_O, doc->ntokens);
+	for (size_t i = 0; i < doc->ntokens; i++) {
+		const ws_token *t = &doc->tokens[i];
+		double p = t->kind == WS_TOK_WORD
+				   ? ws_cue_probability(model, doc->text + t->start, t->end - t->start, t->word)
+				   : 0.0;
+		doc->cue_level[i] = cue_level_of(p);
+	}
+	/* The rules' roles, as B-/I- labels. */
+	for (size_t a = 0; a < doc->nattrs; a++) {
+		const ws_attr_work *w = &doc->attrs[a];
+		ws_span spans[3] = {w->pub.source, w->pub.cue, {0, 0}};
+		for (size_t k = 0; k < 2 + w->pub.content_count; k++) {
+			ws_span span = k < 2 ? spans[k] : doc->fragments[w->content_first + k - 2];
+			uint8_t begin = k == 0 ? WS_ROLE_B_SOURCE : k == 1 ? WS_ROLE_B_CUE : WS_ROLE_B_CONTENT;
+			if (span.start >= span.end)
+				continue;
+			for (size_t i = ws_token_at(doc, span.start); i < doc->ntokens && doc->tokens[i].start < span.end;
+			     i++)
+				doc->rule_role[i] = (uint8_t)(doc->tokens[i].start == span.start ? begin : begin + 1);
+		}
+	}
+	return WS_OK;
+}
+
+size_t ws_roles_window_end(const ws_doc *doc, size_t first)
+{
+	int32_t para = doc->sentences[doc->tokens[first].sentence].paragraph;
+	size_t last = first + 1;
+	while (last < doc->ntokens && last - first < WS_ROLE_WINDOW &&
+	       doc->sentences[doc->tokens[last].sentence].paragraph == para)
+		last++;
+	return last;
+}
+
+/* ------------------------------------------------------------ features */
+
+enum {
+	R_BIAS = 300, R_WORD, R_PREV_WORD, R_NEXT_WORD, R_PREV2_WORD, R_NEXT2_WORD, R_PREV_AND_WORD,
+	R_WORD_AND_NEXT, R_POS, R_PREV_POS, R_NEXT_POS, R_PREV_POS_AND_POS, R_POS_AND_NEXT_POS, R_POS_TRIGRAM,
+	R_NAME, R_NAME_AND_POS, R_SHAPE, R_SUFFIX3, R_CUE_LEVEL, R_CUE_LEVEL_AND_POS, R_RULE, R_PREV_RULE,
+	R_NEXT_RULE, R_RULE_AND_POS, R_RULE_AND_QUOTE, R_RULE_AND_WORD, R_QUOTE, R_QUOTE_AND_POS,
+	R_SENTENCE_EDGE, R_SENTENCE_POSITION, R_TO_SENTENCE_END, R_LEFT_CUE, R_RIGHT_CUE, R_BOTH_CUES,
+	R_LEFT_CUE_AND_POS, R_RIGHT_CUE_AND_POS, R_LEFT_CUE_AND_QUOTE, R_RIGHT_CUE_AND_QUOTE,
+	R_LEFT_CUE_WORD, R_RIGHT_CUE_WORD, R_LEFT_CUE_COMMA, R_RIGHT_CUE_COMMA, R_SENTENCE_HAS_CUE,
+	R_PARAGRAPH_QUOTED, R_NAME_AND_RIGHT_CUE, R_LEFT_CUE_AND_RULE, R_RIGHT_CUE_AND_RULE,
+	R_WORD_AND_QUOTE
+};
+
+static uint64_t small(uint32_t tmpl, uint32_t v) { return ws_feature(tmpl, (const char *)&v, sizeof v); }
+
+/* Distances in a few steps: 0 means none. */
+static uint32_t distance_step(size_t d)
+{
+	return d == 0 ? 0 : d == 1 ? 1 : d == 2 ? 2 : d <= 4 ? 3 : d <= 8 ? 4 : d <= 16 ? 5 : d <= 32 ? 6 : 7;
+}
+
+static bool is_cue_like(const ws_doc *doc, size_t i)
+{
+	uint8_t r = doc->rule_role[i];
+	return r == WS_ROLE_B_CUE || r == WS_ROLE_I_CUE || doc->cue_level[i] >= CUE_LIKE;
+}
+
+static bool is_comma(const ws_doc *doc, size_t i)
+{
+	const ws_token *t = &doc->tokens[i];
+	return t->kind == WS_TOK_PUNCT && doc->text[t->start] == ',';
+}
+
+/* Where token i stands in its quotation: 0 outside, 1 inside, 2 an
+ * opening mark, 3 a closing mark; plus 4 when the quote holds speech. */
+static uint32_t quote_state(const ws_doc *doc, size_t i)
+{
+	const ws_token *t = &doc->tokens[i];
+	uint32_t s = t->flags & WS_TF_QUOTE_OPEN ? 2 : t->flags & WS_TF_QUOTE_CLOSE ? 3 : t->quote >= 0 ? 1 : 0;
+	if (t->quote >= 0 && doc->quotes[t->quote].words)
+		s |= 4;
+	return s;
+}
+
+/* The nearest cue-like tokens left and right of each token of a window,
+ * within its sentence, and whether a comma lies between. */
+typedef struct cue_context {
+	size_t left, right;       /* distance, 0 = none */
+	size_t left_at, right_at; /* the token */
+	bool left_comma, right_comma;
+} cue_context;
+
+static void cue_contexts(const ws_doc *doc, size_t first, size_t last, cue_context *out)
+{
+	size_t seen = SIZE_MAX;
+	bool comma = false;
+	for (size_t i = first; i < last; i++) {
+		cue_context *c = &out[i - first];
+		if (doc->tokens[i].flags & WS_TF_SENT_START || i == first)
+			seen = SIZE_MAX, comma = false;
+		c->left = seen == SIZE_MAX ? 0 : i - seen;
+		c->left_at = seen;
+		c->left_comma = comma;
+		if (is_cue_like(doc, i))
+			seen = i, comma = false;
+		else if (is_comma(doc, i))
+			comma = true;
+	}
+	seen = SIZE_MAX;
+	comma = false;
+	for (size_t i = last; i-- > first;) {
+		cue_context *c = &out[i - first];
+		c->right = seen == SIZE_MAX ? 0 : seen - i;
+		c->right_at = seen;
+		c->right_comma = comma;
+		if (is_cue_like(doc, i))
+			seen = i, comma = false;
+		else if (is_comma(doc, i))
+			comma = true;
+		if (doc->tokens[i].flags & WS_TF_SENT_START)
+			seen = SIZE_MAX, comma = false;
+	}
+}
+
+#define F(tmpl, h) (features[k++] = ws_feature_join((tmpl), (h)))
+
+size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, uint64_t *features,
+			 uint32_t *offsets)
+{
+	size_t n = last - first;
+	ws_atoms *atoms = s->atoms;
+	cue_context *cues = s->records;
+	for (size_t i = first; i < last; i++) {
+		const ws_token *t = &doc->tokens[i];
+		ws_word w = {doc->text + t->start, (uint32_t)(t->end - t->start), (uint32_t)i, 0};
+		ws_word_atoms(&w, &atoms[i - first]);
+	}
+	cue_contexts(doc, first, last, cues);
+	static const ws_atoms none = {0};
+	bool paragraph_quoted = doc->tokens[first].flags & WS_TF_QUOTE_OPEN;
+	size_t k = 0;
+	for (size_t i = first; i < last; i++) {
+		size_t t = i - first;
+		offsets[t] = (uint32_t)k;
+		const ws_token *tok = &doc->tokens[i];
+		const ws_sentence *sent = &doc->sentences[tok->sentence];
+		const ws_atoms *a = &atoms[t];
+		const ws_atoms *p = t > 0 ? &atoms[t - 1] : &none, *pp = t > 1 ? &atoms[t - 2] : &none;
+		const ws_atoms *x = t + 1 < n ? &atoms[t + 1] : &none, *xx = t + 2 < n ? &atoms[t + 2] : &none;
+		uint64_t pos = small(1, doc->pos[i]);
+		uint64_t prev_pos = small(1, i > first ? doc->pos[i - 1] : 255);
+		uint64_t next_pos = small(1, i + 1 < last ? doc->pos[i + 1] : 255);
+		uint64_t rule = small(2, doc->rule_role[i]);
+		uint64_t quote = small(3, quote_state(doc, i));
+		const cue_context *c = &cues[t];
+		uint64_t left = small(4, distance_step(c->left)), right = small(5, distance_step(c->right));
+
+		F(R_BIAS, 0);
+		F(R_WORD, a->lower);
+		F(R_PREV_WORD, p->lower);
+		F(R_NEXT_WORD, x->lower);
+		F(R_PREV2_WORD, pp->lower);
+		F(R_NEXT2_WORD, xx->lower);
+		F(R_PREV_AND_WORD, ws_feature_join(p->lower, a->lower));
+		F(R_WORD_AND_NEXT, ws_feature_join(a->lower, x->lower));
+		F(R_POS, pos);
+		F(R_PREV_POS, prev_pos);
+		F(R_NEXT_POS, next_pos);
+		F(R_PREV_POS_AND_POS, ws_feature_join(prev_pos, pos));
+		F(R_POS_AND_NEXT_POS, ws_feature_join(pos, next_pos));
+		F(R_POS_TRIGRAM, ws_feature_join(ws_feature_join(prev_pos, pos), next_pos));
+		F(R_NAME, small(6, doc->ner[i]));
+		F(R_NAME_AND_POS, ws_feature_join(small(6, doc->ner[i]), pos));
+		F(R_SHAPE, a->shape);
+		F(R_SUFFIX3, a->suffix[2]);
+		F(R_CUE_LEVEL, small(7, doc->cue_level[i]));
+		F(R_CUE_LEVEL_AND_POS, ws_feature_join(small(7, doc->cue_level[i]), pos));
+		F(R_RULE, rule);
+		F(R_PREV_RULE, small(2, i > first ? doc->rule_role[i - 1] : 255));
+		F(R_NEXT_RULE, small(2, i + 1 < last ? doc->rule_role[i + 1] : 255));
+		F(R_RULE_AND_POS, ws_feature_join(rule, pos));
+		F(R_RULE_AND_QUOTE, ws_feature_join(rule, quote));
+		F(R_RULE_AND_WORD, ws_feature_join(rule, a->lower));
+		F(R_QUOTE, quote);
+		F(R_QUOTE_AND_POS, ws_feature_join(quote, pos));
+		F(R_WORD_AND_QUOTE, ws_feature_join(a->lower, quote));
+		F(R_SENTENCE_EDGE, small(8, (i == sent->first) | (i + 1 == sent->last) << 1 |
+						    (uint32_t)!!(tok->flags & WS_TF_PARA_START) << 2));
+		F(R_SENTENCE_POSITION, small(9, distance_step(i - sent->first + 1)));
+		F(R_TO_SENTENCE_END, small(10, distance_step(sent->last - i)));
+		F(R_LEFT_CUE, left);
+		F(R_RIGHT_CUE, right);
+		F(R_BOTH_CUES, ws_feature_join(left, right));
+		F(R_LEFT_CUE_AND_POS, ws_feature_join(left, pos));
+		F(R_RIGHT_CUE_AND_POS, ws_feature_join(right, pos));
+		F(R_LEFT_CUE_AND_QUOTE, ws_feature_join(left, quote));
+		F(R_RIGHT_CUE_AND_QUOTE, ws_feature_join(right, quote));
+		F(R_LEFT_CUE_AND_RULE, ws_feature_join(left, rule));
+		F(R_RIGHT_CUE_AND_RULE, ws_feature_join(right, rule));
+		if (c->left)
+			F(R_LEFT_CUE_WORD, ws_feature_join(atoms[c->left_at - first].lower, small(11, c->left <= 3)));
+		if (c->right)
+			F(R_RIGHT_CUE_WORD, ws_feature_join(atoms[c->right_at - first].lower, small(11, c->right <= 3)));
+		F(R_LEFT_CUE_COMMA, ws_feature_join(left, small(12, c->left_comma)));
+		F(R_RIGHT_CUE_COMMA, ws_feature_join(right, small(12, c->right_comma)));
+		F(R_SENTENCE_HAS_CUE, ws_feature_join(small(13, c->left || c->right || is_cue_like(doc, i)), quote));
+		F(R_PARAGRAPH_QUOTED, ws_feature_join(small(14, paragraph_quoted), quote));
+		F(R_NAME_AND_RIGHT_CUE, ws_feature_join(small(6, doc->ner[i]), right));
+	}
+	offsets[n] = (uint32_t)k;
+	return k;
+}
+
+/* ------------------------------------------------------------- linking */
+
+typedef struct run {
+	size_t first, last;       /* tokens, last exclusive */
+	uint8_t role;             /* WS_ROLE_B_SOURCE, _B_CUE or _B_CONTENT */
+	long owner;               /* the cue run it belongs to, or -1 */
+} run;
+
+static size_t runs_of(const uint8_t *labels, size_t first, size_t last, run *out)
+{
+	size_t n = 0;
+	for (size_t i = first; i < last;) {
+		uint8_t l = labels[i - first];
+		if (l == WS_ROLE_O) {
+			i++;
+			continue;
+		}
+		uint8_t begin = l % 2 ? l : (uint8_t)(l - 1);
+		size_t j = i + 1;
+		while (j < last && labels[j - first] == begin + 1)
+			j++;
+		out[n++] = (run){i, j, begin, -1};
+		i = j;
+	}
+	return n;
+}
+
+static size_t gap(const run *a, const run *b)
+{
+	return a->last <= b->first ? b->first - a->last : a->first >= b->last ? a->first - b->last : 0;
+}
+
+/* The nearest cue run to r: in its sentence if there is one, else within
+ * the window when close enough; -1 for none. */
+static long nearest_cue(const ws_doc *doc, const run *runs, size_t nruns, const run *r, bool same_sentence_only)
+{
+	long best = -1;
+	size_t best_gap = SIZE_MAX;
+	int32_t sentence = doc->tokens[r->first].sentence;
+	for (size_t k = 0; k < nruns; k++) {
+		if (runs[k].role != WS_ROLE_B_CUE)
+			continue;
+		bool same = doc->tokens[runs[k].first].sentence == sentence ||
+			    doc->tokens[runs[k].last - 1].sentence == sentence ||
+			    doc->tokens[r->last - 1].sentence == doc->tokens[runs[k].first].sentence;
+		size_t g = gap(r, &runs[k]) + (same ? 0 : 1000);
+		if (same_sentence_only && !same)
+			continue;
+		if (g < best_gap) {
+			best_gap = g;
+			best = (long)k;
+		}
+	}
+	return best_gap < 1000 + 40 ? best : -1;
+}
+
+static ws_span token_span(const ws_doc *doc, const run *r)
+{
+	return (ws_span){doc->tokens[r->first].start, doc->tokens[r->last - 1].end};
+}
+
+/* The addressee the rules found for a cue at the same place, if any. */
+static ws_span rule_addressee(const ws_doc *doc, size_t nrules, ws_span cue)
+{
+	for (size_t k = 0; k < nrules; k++) {
+		const ws_attribution *a = &doc->attrs[k].pub;
+		if (a->cue.start < cue.end && cue.start < a->cue.end)
+			return a->addressee;
+	}
+	return (ws_span){0, 0};
+}
+
+/* Attributions from the labels of tokens first..last.  The rules'
+ * attributions are still doc->attrs[0..nrules), for their addressees. */
+static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t *labels, run *runs,
+			   size_t nrules)
+{
+	size_t nruns = runs_of(labels, first, last, runs);
+	for (size_t k = 0; k < nruns; k++)
+		if (runs[k].role == WS_ROLE_B_CONTENT)
+			runs[k].owner = nearest_cue(doc, runs, nruns, &runs[k], false);
+	for (size_t k = 0; k < nruns; k++)
+		if (runs[k].role == WS_ROLE_B_SOURCE)
+			runs[k].owner = nearest_cue(doc, runs, nruns, &runs[k], true);
+	for (size_t c = 0; c < nruns; c++) {
+		bool is_cue = runs[c].role == WS_ROLE_B_CUE;
+		if (runs[c].role == WS_ROLE_B_SOURCE || (runs[c].role == WS_ROLE_B_CONTENT && runs[c].owner >= 0))
+			continue;
+		ws_span content[16];
+		size_t ncontent = 0;
+		ws_span source = {0, 0}, cue = {0, 0}, addressee = {0, 0};
+		if (is_cue) {
+			cue = token_span(doc, &runs[c]);
+			for (size_t k = 0; k < nruns; k++) {
+				if (runs[k].owner != (long)c)
+					continue;
+				if (runs[k].role == WS_ROLE_B_CONTENT && ncontent < 16)
+					content[ncontent++] = token_span(doc, &runs[k]);
+				else if (runs[k].role == WS_ROLE_B_SOURCE && source.start == source.end)
+					source = token_span(doc, &runs[k]);
+			}
+			addressee = rule_addressee(doc, nrules, cue);
+		} else
+			content[ncontent++] = token_span(doc, &runs[c]); /* content no cue claimed */
+		ws_status st = ws_attribution_push(doc, source, cue, addressee, content, ncontent,
+						   doc->tokens[runs[c].first].sentence, is_cue ? 0.8 : 0.5);
+		if (st != WS_OK)
+			return st;
+	}
+	return WS_OK;
+}
+
+bool ws_roles_reserve(ws_doc *doc, ws_scratch *s)
+{
+	size_t record = sizeof(cue_context) > sizeof(run) ? sizeof(cue_context) : sizeof(run);
+	return ws_scratch_reserve(s, &doc->allocator, WS_ROLE_WINDOW, WS_ROLE_LABELS, record);
+}
+
+ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
+{
+	ws_scratch *s = &doc->seq;
+	ws_status st = ws_roles_prepare(doc, model);
+	if (st != WS_OK)
+		return st;
+	if (!ws_roles_reserve(doc, s))
+		return WS_ERR_NOMEM;
+	size_t nrules = doc->nattrs, rule_fragments = doc->nfragments;
+	for (size_t first = 0, last; first < doc->ntokens && st == WS_OK; first = last) {
+		last = ws_roles_window_end(doc, first);
+		ws_roles_features(doc, first, last, s, s->features, s->offsets);
+		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
+		st = link_runs(doc, first, last, s->labels, s->records, nrules);
+	}
+	if (st != WS_OK)
+		return st;
+	/* Only the labeller's attributions remain. */
+	doc->nattrs -= nrules;
+	memmove(doc->attrs, doc->attrs + nrules, doc->nattrs * sizeof *doc->attrs);
+	doc->nfragments -= rule_fragments;
+	memmove(doc->fragments, doc->fragments + rule_fragments, doc->nfragments * sizeof *doc->fragments);
+	for (size_t a = 0; a < doc->nattrs; a++)
+		doc->attrs[a].content_first -= rule_fragments;
+	ws_attributions_order(doc);
+	return WS_OK;
+}

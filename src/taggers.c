@@ -1,0 +1,133 @@
+/*
+ * taggers.c — part of speech and names for every token of a document.
+ *
+ * The taggers were trained on Penn Treebank tokens, where "Trump's" is two
+ * words; whosaid's tokenizer keeps it whole.  So each sentence is first
+ * re-cut into tagger words (a clitic becomes its own word), tagged, and
+ * every token then takes the tags of its first word.
+ */
+#include "internal.h"
+#include "features.h"
+
+#include <string.h>
+
+/* A sentence longer than this many tokens is tagged in windows of this
+ * size, so that memory stays bounded on text without punctuation; real
+ * sentences are far shorter. */
+#define WS_TAG_WINDOW 256
+
+bool ws_scratch_reserve(ws_scratch *s, const ws_allocator *a, size_t words, uint32_t labels, size_t record_size)
+{
+	size_t cells = words * labels;
+	if (words > SIZE_MAX / WS_MAX_FEATURES || (labels && cells / labels != words))
+		return false;
+	return ws_grow(a, (void **)&s->words, &s->words_cap, words, sizeof *s->words) &&
+	       ws_grow(a, (void **)&s->atoms, &s->atoms_cap, words, sizeof *s->atoms) &&
+	       ws_grow(a, (void **)&s->offsets, &s->offsets_cap, words + 1, sizeof *s->offsets) &&
+	       ws_grow(a, (void **)&s->features, &s->features_cap, words * WS_MAX_FEATURES,
+		       sizeof *s->features) &&
+	       ws_grow(a, (void **)&s->emissions, &s->emissions_cap, cells, sizeof *s->emissions) &&
+	       ws_grow(a, (void **)&s->back, &s->back_cap, cells, sizeof *s->back) &&
+	       ws_grow(a, (void **)&s->labels, &s->labels_cap, words, sizeof *s->labels) &&
+	       ws_grow(a, &s->records, &s->records_cap, words * record_size, 1);
+}
+
+void ws_scratch_free(ws_scratch *s, const ws_allocator *a)
+{
+	ws_mem_release(a, s->words);
+	ws_mem_release(a, s->atoms);
+	ws_mem_release(a, s->offsets);
+	ws_mem_release(a, s->features);
+	ws_mem_release(a, s->emissions);
+	ws_mem_release(a, s->back);
+	ws_mem_release(a, s->labels);
+	ws_mem_release(a, s->records);
+	memset(s, 0, sizeof *s);
+}
+
+size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, ws_atoms *atoms,
+			    uint64_t *features, uint32_t *offsets)
+{
+	for (size_t t = 0; t < n; t++)
+		ws_word_atoms(&words[t], &atoms[t]);
+	size_t k = 0;
+	for (size_t t = 0; t < n; t++) {
+		offsets[t] = (uint32_t)k;
+		k += kind == WS_TAGGER_POS ? ws_pos_features(atoms, n, t, features + k)
+					   : ws_ner_features(atoms, words, n, t, features + k);
+	}
+	offsets[n] = (uint32_t)k;
+	return k;
+}
+
+void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32_t *offsets, size_t n,
+		      ws_scratch *s, uint8_t *out)
+{
+	size_t L = m->labels.count;
+	memset(s->emissions, 0, n * L * sizeof *s->emissions);
+	for (size_t t = 0; t < n; t++)
+		ws_linear_score(m, features + offsets[t], offsets[t + 1] - offsets[t], s->emissions + t * L);
+	ws_viterbi(&m->labels, m->transitions, s->emissions, n, s->back, out);
+}
+
+void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,
+		  uint8_t *out)
+{
+	ws_sentence_features(kind, words, n, s->atoms, s->features, s->offsets);
+	ws_linear_decode(m, s->features, s->offsets, n, s, out);
+}
+
+/* The tagger words of a sentence's tokens: at most two per token. */
+static size_t cut_words(const ws_doc *doc, const ws_sentence *sent, ws_word *words)
+{
+	size_t n = 0;
+	for (size_t i = sent->first; i < sent->last; i++) {
+		const ws_token *tok = &doc->tokens[i];
+		const char *text = doc->text + tok->start;
+		size_t len = tok->end - tok->start;
+		size_t split = tok->kind == WS_TOK_WORD ? ws_clitic_split(text, len) : 0;
+		if (split) {
+			words[n++] = (ws_word){text, (uint32_t)split, (uint32_t)i, 0};
+			words[n++] = (ws_word){text + split, (uint32_t)(len - split), (uint32_t)i, 0};
+		} else
+			words[n++] = (ws_word){text, (uint32_t)(len < UINT32_MAX ? len : UINT32_MAX), (uint32_t)i, 0};
+	}
+	return n;
+}
+
+/* Tag the tokens of one window (a sentence, or part of a long one). */
+static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *window)
+{
+	ws_scratch *s = &doc->seq;
+	ws_word *words = s->words;
+	size_t n = cut_words(doc, window, words);
+	ws_tag_words(&model->pos, WS_TAGGER_POS, words, n, s, s->labels);
+	for (size_t t = 0; t < n; t++)
+		words[t].pos = s->labels[t];
+	ws_tag_words(&model->ner, WS_TAGGER_NER, words, n, s, s->labels);
+	/* Walk backwards so that each token keeps its first word's tags. */
+	for (size_t t = n; t-- > 0;) {
+		doc->pos[words[t].token] = words[t].pos;
+		doc->ner[words[t].token] = s->labels[t];
+	}
+}
+
+ws_status ws_tag_document(ws_doc *doc, const ws_model *model)
+{
+	if (!model->learned)
+		return WS_OK; /* the rules need neither */
+	uint32_t labels = model->pos.labels.count > WS_NER_LABELS ? model->pos.labels.count : WS_NER_LABELS;
+	if (!ws_grow(&doc->allocator, (void **)&doc->pos, &doc->pos_cap, doc->ntokens, 1) ||
+	    !ws_grow(&doc->allocator, (void **)&doc->ner, &doc->ner_cap, doc->ntokens, 1) ||
+	    !ws_scratch_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, labels, 0))
+		return WS_ERR_NOMEM;
+	for (size_t si = 0; si < doc->nsentences; si++) {
+		const ws_sentence *sent = &doc->sentences[si];
+		for (size_t from = sent->first; from < sent->last; from += WS_TAG_WINDOW) {
+			size_t to = sent->last - from > WS_TAG_WINDOW ? from + WS_TAG_WINDOW : sent->last;
+			ws_sentence window = {from, to, sent->paragraph};
+			tag_window(doc, model, &window);
+		}
+	}
+	return WS_OK;
+}
