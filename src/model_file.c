@@ -106,6 +106,18 @@ static ws_status fail(ws_error *err, const char *fmt, ...)
 	return WS_ERR_MODEL;
 }
 
+/* A section name: 1 to 8 printable ASCII characters, NUL-padded. */
+static bool tag_ok(const unsigned char *tag)
+{
+	size_t n = 0;
+	while (n < 8 && tag[n] > ' ' && tag[n] < 0x7F)
+		n++;
+	for (size_t k = n; k < 8; k++)
+		if (tag[k] != 0)
+			return false;
+	return n > 0;
+}
+
 ws_status ws_container_parse(const unsigned char *bytes, size_t len, uint32_t expected_feature_set,
 			     ws_container *out, ws_error *err)
 {
@@ -133,6 +145,10 @@ ws_status ws_container_parse(const unsigned char *bytes, size_t len, uint32_t ex
 	if (le32(bytes + 20) != ws_crc32(bytes + WS_MODEL_HEADER_SIZE, table_end - WS_MODEL_HEADER_SIZE))
 		return fail(err, "model section table is damaged (checksum mismatch)");
 	out->nsections = n;
+	/* Sections follow one another in table order, each on the next 8-byte
+	 * boundary, the gaps zero and the last ending the file: so every byte
+	 * of a file is covered by a check, and any change to one is caught. */
+	size_t expected = table_end;
 	for (uint32_t i = 0; i < n; i++) {
 		const unsigned char *e = bytes + WS_MODEL_HEADER_SIZE + (size_t)i * WS_MODEL_ENTRY_SIZE;
 		ws_section *s = &out->sections[i];
@@ -141,14 +157,25 @@ ws_status ws_container_parse(const unsigned char *bytes, size_t len, uint32_t ex
 		uint64_t off = le64(e + 8);
 		uint32_t slen = le32(e + 16);
 		s->crc = le32(e + 20);
-		if (off < table_end || off > len || slen > len - off)
-			return fail(err, "model file is truncated: section %llu ends at byte %llu",
-				    i + 1ull, (unsigned long long)(off + slen));
+		if (!tag_ok(e))
+			return fail(err, "model section %u has a malformed name", i + 1);
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(out->sections[j].tag, s->tag) == 0)
+				return fail(err, "model file has two sections named '%s'", s->tag);
+		size_t aligned = (expected + 7) / 8 * 8;
+		if (aligned > len || off != aligned || slen > len - off)
+			return fail(err, "model file is truncated or malformed at section %u", i + 1);
+		for (size_t k = expected; k < aligned; k++)
+			if (bytes[k] != 0)
+				return fail(err, "model file has stray bytes before section %u", i + 1);
 		s->data = bytes + off;
 		s->len = slen;
 		if (ws_crc32(s->data, s->len) != s->crc)
 			return fail(err, "model section '%s' is damaged (checksum mismatch)", s->tag);
+		expected = off + slen;
 	}
+	if (expected != len)
+		return fail(err, "model file has %zu bytes after its last section", len - expected);
 	return WS_OK;
 }
 
