@@ -91,8 +91,8 @@ static int info(const char *name)
 	for (size_t i = 0; i < c.nsections; i++)
 		printf("  %-5s %10zu bytes  crc32 %08x\n", c.sections[i].tag, c.sections[i].len, c.sections[i].crc);
 	printf("stages:\n");
-	static const char *const stages[] = {"POS", "NER", "ATTR"};
-	for (size_t i = 0; i < 3; i++) {
+	static const char *const stages[] = {"POS", "NER", "DEP", "ATTR"};
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
 		const ws_section *s = ws_container_find(&c, stages[i]);
 		if (s)
 			describe_stage(stages[i], s);

@@ -46,6 +46,8 @@ static const char train_help[] =
 	"      --seed N       seed of the random order of training (default: 1)\n"
 	"      --epochs N     the most epochs per model (default: 12)\n"
 	"      --commit ID    the source revision, recorded in the model\n"
+	"      --taggers-from MODEL  take the part-of-speech, name and parser\n"
+	"                     models from MODEL and train only the labeller\n"
 	"  -q, --quiet        no progress on stderr\n"
 	"  -h, --help         show this help and exit\n";
 
@@ -77,9 +79,60 @@ static bool write_file(const char *path, const ws_writer *w)
 	return true;
 }
 
+/* A figure of the "dev" object of a model's description, or 0. */
+static double described_score(const ws_section *meta, const char *name)
+{
+	char text[4096];
+	size_t n = meta->len < sizeof text - 1 ? meta->len : sizeof text - 1;
+	memcpy(text, meta->data, n);
+	text[n] = '\0';
+	char key[64];
+	snprintf(key, sizeof key, "\"%s\": ", name);
+	const char *at = strstr(text, key);
+	return at ? strtod(at + strlen(key), NULL) : 0;
+}
+
+/* The three taggers' sections of an earlier model, so that only the
+ * labeller is trained again. */
+static bool reuse_taggers(const char *name, ws_writer *pos, ws_writer *ner, ws_writer *dep, double *pos_dev,
+			  double *ner_dev, double *dep_dev)
+{
+	char path[4096];
+	ws_model_path(name, path, sizeof path);
+	train_article file;
+	if (!train_read_article(path, name, &file))
+		return false;
+	ws_container c;
+	ws_error err;
+	bool ok = ws_container_parse((const unsigned char *)file.text, file.len, WS_FEATURE_SET_VERSION, &c, &err) ==
+		  WS_OK;
+	if (!ok)
+		cli_message("train: %s: %s", path, err.message);
+	const ws_section *meta = ok ? ws_container_find(&c, "META") : NULL;
+	ws_writer *into[] = {pos, ner, dep};
+	static const char *const tags[] = {"POS", "NER", "DEP"};
+	for (size_t i = 0; ok && i < 3; i++) {
+		const ws_section *s = ws_container_find(&c, tags[i]);
+		if (!s || !meta) {
+			cli_message("train: %s has no '%s' section", path, s ? "META" : tags[i]);
+			ok = false;
+			break;
+		}
+		ws_write_bytes(into[i], s->data, s->len);
+	}
+	if (ok) {
+		*pos_dev = described_score(meta, "pos_accuracy");
+		*ner_dev = described_score(meta, "ner_f1");
+		*dep_dev = described_score(meta, "dependency_las");
+	}
+	train_article_free(&file);
+	return ok;
+}
+
 int train_main(int argc, char **argv)
 {
 	const char *data = "../shared/data/polnear", *output = "models/news.wsm", *commit = "unknown";
+	const char *taggers_from = NULL;
 	train_settings settings = {1, 12, false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -101,6 +154,8 @@ int train_main(int argc, char **argv)
 			output = value;
 		else if (strcmp(a, "--commit") == 0)
 			commit = value;
+		else if (strcmp(a, "--taggers-from") == 0)
+			taggers_from = value;
 		else if (strcmp(a, "--seed") == 0)
 			settings.seed = strtoull(value, &end, 10);
 		else if (strcmp(a, "--epochs") == 0)
@@ -118,31 +173,37 @@ int train_main(int argc, char **argv)
 
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ws_labels pos_labels;
+	ws_labels pos_labels, rel_labels;
 	silver_split silver_train = {0}, silver_dev = {0};
 	annotated_split roles_train = {0}, roles_dev = {0};
-	ws_writer pos = {0}, ner = {0}, roles = {0}, meta = {0}, file = {0};
+	ws_writer pos = {0}, ner = {0}, dep = {0}, roles = {0}, meta = {0}, file = {0};
 	ws_model *model = NULL;
-	double pos_dev = 0, ner_dev = 0, roles_dev_f1 = 0;
+	double pos_dev = 0, ner_dev = 0, dep_dev = 0, roles_dev_f1 = 0;
 	int status = 1;
 
-	if (!silver_pos_labels(data, &pos_labels) || !silver_read(data, "train", &pos_labels, &silver_train) ||
-	    !silver_read(data, "dev", &pos_labels, &silver_dev))
-		goto done;
-	train_progress(&settings, "silver: %zu training and %zu dev words, %u part-of-speech tags",
-		       silver_train.nwords, silver_dev.nwords, pos_labels.count);
-	if (!train_pos(&settings, &silver_train, &silver_dev, &pos, &pos_dev))
-		goto done;
-	ws_linear pos_model;
-	ws_section pos_view = {"POS", pos.data, pos.len, 0};
-	if (ws_linear_load(&pos_model, ws_allocator_or_default(NULL), &pos_view, NULL) != WS_OK)
-		goto done;
-	bool ner_ok = train_ner(&settings, &silver_train, &silver_dev, &pos_model, &ner, &ner_dev);
-	ws_linear_free(&pos_model, ws_allocator_or_default(NULL));
-	if (!ner_ok)
-		goto done;
-	silver_free(&silver_train);
-	silver_free(&silver_dev);
+	if (taggers_from) {
+		if (!reuse_taggers(taggers_from, &pos, &ner, &dep, &pos_dev, &ner_dev, &dep_dev))
+			goto done;
+	} else {
+		if (!silver_labels(data, SILVER_POS, &pos_labels) || !silver_labels(data, SILVER_DEPREL, &rel_labels) ||
+		    !silver_read(data, "train", &pos_labels, &rel_labels, &silver_train) ||
+		    !silver_read(data, "dev", &pos_labels, &rel_labels, &silver_dev))
+			goto done;
+		train_progress(&settings, "silver: %zu training and %zu dev words, %u part-of-speech tags",
+			       silver_train.nwords, silver_dev.nwords, pos_labels.count);
+		if (!train_pos(&settings, &silver_train, &silver_dev, &pos, &pos_dev))
+			goto done;
+		ws_linear pos_model;
+		ws_section pos_view = {"POS", pos.data, pos.len, 0};
+		if (ws_linear_load(&pos_model, ws_allocator_or_default(NULL), &pos_view, NULL) != WS_OK)
+			goto done;
+		bool ner_ok = train_ner(&settings, &silver_train, &silver_dev, &pos_model, &ner, &ner_dev);
+		ws_linear_free(&pos_model, ws_allocator_or_default(NULL));
+		if (!ner_ok || !train_parser(&settings, &silver_train, &silver_dev, &dep, &dep_dev))
+			goto done;
+		silver_free(&silver_train);
+		silver_free(&silver_dev);
+	}
 
 	if (!annotated_read(data, "train", &roles_train) || !annotated_read(data, "dev", &roles_dev))
 		goto done;
@@ -157,9 +218,9 @@ int train_main(int argc, char **argv)
 		goto done;
 	char partial_meta[] = "{}";
 	ws_write_bytes(&meta, partial_meta, strlen(partial_meta));
-	ws_section_source parts[] = {{"META", &meta}, {"POS", &pos}, {"NER", &ner}, {"ATTR", &roles}};
+	ws_section_source parts[] = {{"META", &meta}, {"POS", &pos}, {"NER", &ner}, {"DEP", &dep}, {"ATTR", &roles}};
 	ws_error err;
-	if (!ws_container_write(&file, WS_FEATURE_SET_VERSION, parts, 4) ||
+	if (!ws_container_write(&file, WS_FEATURE_SET_VERSION, parts, 5) ||
 	    ws_model_open_memory(file.data, file.len, NULL, &model, &err) != WS_OK) {
 		cli_message("train: cannot assemble the taggers: %s", err.message);
 		goto done;
@@ -177,14 +238,14 @@ int train_main(int argc, char **argv)
 		"(silver CoreNLP tags for the taggers, brat attributions for the labeller)\", "
 		"\"selected_on\": \"PolNeAR dev split\", \"seed\": %llu, \"max_epochs\": %u, "
 		"\"commit\": \"%s\", \"dev\": {\"pos_accuracy\": %.4f, \"ner_f1\": %.4f, "
-		"\"role_token_f1\": %.4f}, \"training_seconds\": %.1f, \"training_peak_rss_mib\": %.0f}",
+		"\"dependency_las\": %.4f, \"role_token_f1\": %.4f}, \"training_seconds\": %.1f, \"training_peak_rss_mib\": %.0f}",
 		WS_FEATURE_SET_VERSION, (unsigned long long)settings.seed, settings.epochs, commit, pos_dev,
-		ner_dev, roles_dev_f1, elapsed, usage.ru_maxrss / 1024.0);
+		ner_dev, dep_dev, roles_dev_f1, elapsed, usage.ru_maxrss / 1024.0);
 	if (!text)
 		goto done;
 	ws_write_bytes(&meta, text, strlen(text));
 	free(text);
-	if (!ws_container_write(&file, WS_FEATURE_SET_VERSION, parts, 4) || !write_file(output, &file))
+	if (!ws_container_write(&file, WS_FEATURE_SET_VERSION, parts, 5) || !write_file(output, &file))
 		goto done;
 	train_progress(&settings, "wrote %s (%zu bytes) in %.1f s, peak memory %.0f MiB", output, file.len,
 		       elapsed, usage.ru_maxrss / 1024.0);
@@ -199,6 +260,7 @@ done:
 	annotated_free(&roles_dev);
 	ws_writer_free(&pos);
 	ws_writer_free(&ner);
+	ws_writer_free(&dep);
 	ws_writer_free(&roles);
 	ws_writer_free(&meta);
 	ws_writer_free(&file);

@@ -32,12 +32,16 @@ typedef struct silver_split {
 	train_article *articles;
 	size_t narticles;
 	ws_word *words;
-	uint8_t *gold_pos, *gold_ner;
+	uint8_t *gold_pos, *gold_ner, *gold_rel;
+	int32_t *gold_head;       /* in the sentence, -1 for the root */
 	size_t nwords;
 	size_t *sentence_first;   /* nsentences + 1 */
 	size_t nsentences;
-	ws_labels pos_labels;
+	ws_labels pos_labels, rel_labels;
 } silver_split;
+
+/* Columns of the silver CoNLL-U files, counted from 0. */
+enum { SILVER_POS = 3, SILVER_DEPREL = 6 };
 
 /* One attribution role span from brat (byte offsets, end exclusive). */
 typedef struct gold_span {
@@ -70,7 +74,8 @@ void train_shuffle(train_rng *r, size_t *order, size_t n);
 /* Reading (train_corpus.c).  Each returns false after a message. */
 bool train_read_article(const char *path, const char *stem, train_article *out);
 void train_article_free(train_article *a);
-bool silver_read(const char *data_dir, const char *split, const ws_labels *pos_labels, silver_split *out);
+bool silver_read(const char *data_dir, const char *split, const ws_labels *pos_labels,
+		 const ws_labels *rel_labels, silver_split *out);
 void silver_free(silver_split *s);
 bool annotated_read(const char *data_dir, const char *split, annotated_split *out);
 void annotated_free(annotated_split *s);
@@ -87,8 +92,11 @@ bool train_pos(const train_settings *settings, silver_split *train, silver_split
 	       double *dev_score);
 bool train_ner(const train_settings *settings, silver_split *train, silver_split *dev, const ws_linear *pos,
 	       ws_writer *out, double *dev_score);
-/* The part-of-speech labels, from the silver training split. */
-bool silver_pos_labels(const char *data_dir, ws_labels *out);
+/* The tags of one column of the silver training split, sorted. */
+bool silver_labels(const char *data_dir, int column, ws_labels *out);
+/* The dependency parser, on the tags train_ner() left in the words. */
+bool train_parser(const train_settings *settings, silver_split *train, silver_split *dev, ws_writer *out,
+		  double *dev_score);
 
 /* Train the attribution labeller on top of a model that has the taggers. */
 bool train_roles(const train_settings *settings, ws_model *model, annotated_split *train,

@@ -155,6 +155,7 @@ static bool each_silver_line(const char *data_dir, const char *split, line_fn ea
 typedef struct tag_set {
 	char names[WS_MAX_LABELS][WS_LABEL_NAME];
 	size_t count;
+	int column;
 	bool full;
 } tag_set;
 
@@ -164,26 +165,27 @@ static bool collect_tag(char *line, void *ctx)
 	char *cols[9];
 	if (line[0] == '#' || !line[0] || split_columns(line, cols, 9) < 9)
 		return true;
+	const char *tag = cols[set->column];
 	for (size_t i = 0; i < set->count; i++)
-		if (strcmp(set->names[i], cols[3]) == 0)
+		if (strcmp(set->names[i], tag) == 0)
 			return true;
-	if (set->count == WS_MAX_LABELS || strlen(cols[3]) >= WS_LABEL_NAME) {
+	if (set->count == WS_MAX_LABELS || strlen(tag) >= WS_LABEL_NAME) {
 		set->full = true;
 		return true;
 	}
-	strcpy(set->names[set->count++], cols[3]);
+	strcpy(set->names[set->count++], tag);
 	return true;
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(a, b); }
 
-bool silver_pos_labels(const char *data_dir, ws_labels *out)
+bool silver_labels(const char *data_dir, int column, ws_labels *out)
 {
-	tag_set set = {0};
+	tag_set set = {.column = column};
 	if (!each_silver_line(data_dir, "train", collect_tag, &set))
 		return false;
 	if (set.full || set.count == 0) {
-		cli_message("the silver part-of-speech tags do not fit in %d labels", WS_MAX_LABELS);
+		cli_message("the silver tags of column %d do not fit in %d labels", column + 1, WS_MAX_LABELS);
 		return false;
 	}
 	/* Sorted, so that the label numbers do not depend on the data's order. */
@@ -197,7 +199,7 @@ bool silver_pos_labels(const char *data_dir, ws_labels *out)
 typedef struct silver_reader {
 	const char *data_dir, *split;
 	silver_split *out;
-	size_t words_cap, pos_cap, ner_cap, sentences_cap, articles_cap;
+	size_t words_cap, pos_cap, ner_cap, head_cap, rel_cap, sentences_cap, articles_cap;
 	size_t sentence_start;    /* first word of the open sentence */
 	uint8_t previous_class;
 	bool failed;
@@ -257,15 +259,20 @@ static bool read_silver_line(char *line, void *ctx)
 	const train_article *a = &s->articles[s->narticles - 1];
 	size_t start = byte_of(a, strtoul(cols[7], NULL, 10));
 	size_t end = byte_of(a, strtoul(cols[8], NULL, 10));
-	int pos = ws_label_index(&s->pos_labels, cols[3]);
-	if (start >= end || end > a->len || pos < 0) {
+	int pos = ws_label_index(&s->pos_labels, cols[SILVER_POS]);
+	int rel = ws_label_index(&s->rel_labels, cols[SILVER_DEPREL]);
+	long id = strtol(cols[0], NULL, 10), head = strtol(cols[5], NULL, 10);
+	if (start >= end || end > a->len || pos < 0 || rel < 0 || id != (long)(s->nwords - r->sentence_start) + 1 ||
+	    head < 0) {
 		cli_message("%s/silver/%s.conllu: token outside %s or with an unknown tag", r->data_dir, r->split,
 			    a->stem);
 		return false;
 	}
 	if (!grow((void **)&s->words, &r->words_cap, s->nwords + 1, sizeof *s->words) ||
 	    !grow((void **)&s->gold_pos, &r->pos_cap, s->nwords + 1, 1) ||
-	    !grow((void **)&s->gold_ner, &r->ner_cap, s->nwords + 1, 1))
+	    !grow((void **)&s->gold_ner, &r->ner_cap, s->nwords + 1, 1) ||
+	    !grow((void **)&s->gold_head, &r->head_cap, s->nwords + 1, sizeof *s->gold_head) ||
+	    !grow((void **)&s->gold_rel, &r->rel_cap, s->nwords + 1, 1))
 		return false;
 	size_t i = s->nwords++;
 	s->words[i] = (ws_word){a->text + start, (uint32_t)(end - start), 0, 0};
@@ -276,13 +283,17 @@ static bool read_silver_line(char *line, void *ctx)
 	r->previous_class = cls;
 	s->gold_pos[i] = (uint8_t)pos;
 	s->gold_ner[i] = ner;
+	s->gold_head[i] = (int32_t)head - 1; /* CoNLL-U counts from 1, 0 is the root */
+	s->gold_rel[i] = (uint8_t)rel;
 	return true;
 }
 
-bool silver_read(const char *data_dir, const char *split, const ws_labels *pos_labels, silver_split *out)
+bool silver_read(const char *data_dir, const char *split, const ws_labels *pos_labels,
+		 const ws_labels *rel_labels, silver_split *out)
 {
 	memset(out, 0, sizeof *out);
 	out->pos_labels = *pos_labels;
+	out->rel_labels = *rel_labels;
 	silver_reader r = {.data_dir = data_dir, .split = split, .out = out};
 	if (!each_silver_line(data_dir, split, read_silver_line, &r)) {
 		silver_free(out);
@@ -299,6 +310,8 @@ void silver_free(silver_split *s)
 	free(s->words);
 	free(s->gold_pos);
 	free(s->gold_ner);
+	free(s->gold_head);
+	free(s->gold_rel);
 	free(s->sentence_first);
 	memset(s, 0, sizeof *s);
 }

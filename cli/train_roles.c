@@ -192,9 +192,8 @@ bool train_roles(const train_settings *settings, ws_model *model, annotated_spli
 			const uint64_t *features = tr.features + tr.window_base[w];
 			const uint32_t *offsets = tr.offsets + tr.window_offsets[w];
 			ws_learner_decode(learner, features, offsets, n, emissions, back, best);
-			if (memcmp(best, tr.gold + first, n) == 0)
-				continue;
-			wrong++;
+			/* Every paragraph moves the averaging clock, right or wrong. */
+			wrong += memcmp(best, tr.gold + first, n) != 0;
 			ok = ws_learner_update(learner, features, offsets, n, tr.gold + first, best);
 		}
 		ws_writer section = {0};

@@ -161,9 +161,8 @@ static bool train_tagger(const train_settings *settings, ws_tagger_kind kind, co
 			size_t n = train->sentence_first[s + 1] - first;
 			const uint32_t *offsets = table.offsets + first;
 			ws_learner_decode(learner, table.features, offsets, n, emissions, back, best);
-			if (memcmp(best, gold + first, n) == 0)
-				continue;
-			wrong++;
+			/* Every sentence moves the averaging clock, right or wrong. */
+			wrong += memcmp(best, gold + first, n) != 0;
 			ok = ws_learner_update(learner, table.features, offsets, n, gold + first, best);
 		}
 		ws_writer section = {0};

@@ -142,7 +142,8 @@ void ws_doc_free(ws_doc *doc)
 	const ws_allocator a = doc->allocator;
 	void *arrays[] = {doc->text, doc->cp_blocks, doc->tokens, doc->sentences, doc->quotes,
 			  doc->attrs, doc->fragments, doc->entities, doc->mentions, doc->strings,
-			  doc->warnings, doc->warning_text, doc->scratch, doc->pos, doc->ner, doc->rule_role, doc->cue_level};
+			  doc->warnings, doc->warning_text, doc->scratch, doc->pos, doc->ner, doc->head, doc->rel, doc->rule_role,
+			  doc->cue_level};
 	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
 		ws_mem_release(&a, arrays[i]);
 	ws_scratch_free(&doc->seq, &a);

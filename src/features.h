@@ -11,7 +11,7 @@
 
 #include "linear.h"
 
-#define WS_FEATURE_SET_VERSION 1u
+#define WS_FEATURE_SET_VERSION 2u
 #define WS_MAX_FEATURES 128   /* per token, for any stage */
 
 /* A word as the taggers see it: Penn Treebank tokens, where a clitic such
@@ -75,6 +75,10 @@ typedef struct ws_scratch {
 	size_t labels_cap;
 	void *records;          /* a stage's own records per word */
 	size_t records_cap;     /* in bytes */
+	int32_t *parse;         /* the parser's stack and arcs: 5 per word */
+	size_t parse_cap;
+	uint8_t *parse_rel;
+	size_t parse_rel_cap;
 } ws_scratch;
 
 /* Room for a sequence of this many words and labels, and record_size
@@ -92,6 +96,42 @@ void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32
 /* Features, then the best labels, for one sentence of words. */
 void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,
 		  uint8_t *out);
+
+/* ----------------------------------------------------------- parser.c */
+
+/* The parser's actions, read from its labels: "SHIFT", "L-rel", "R-rel". */
+typedef struct ws_parse_actions {
+	uint32_t count, shift, nrels;
+	bool is_left[WS_MAX_LABELS];
+	uint8_t rel[WS_MAX_LABELS];
+	char rel_names[WS_MAX_LABELS][WS_LABEL_NAME];
+} ws_parse_actions;
+
+bool ws_parse_actions_from(const ws_labels *labels, ws_parse_actions *out);
+/* The number of a relation by name ("nsubj"), or -1. */
+int ws_parse_rel_index(const ws_parse_actions *actions, const char *name);
+
+/* A parse in progress over n words; the arrays hold n each. */
+typedef struct ws_parse_state {
+	int32_t *stack;
+	size_t depth, next;       /* stack size; first word of the buffer */
+	int32_t *head;            /* -1: none (yet), or the root */
+	uint8_t *rel;
+	int32_t *leftmost, *rightmost; /* outermost dependents so far, or -1 */
+	int32_t *children;
+} ws_parse_state;
+
+void ws_parse_start(ws_parse_state *st, size_t n);
+bool ws_parse_valid(const ws_parse_state *st, size_t n, const ws_parse_actions *actions, uint32_t action);
+void ws_parse_apply(ws_parse_state *st, const ws_parse_actions *actions, uint32_t action);
+/* Features of a state (at most WS_MAX_FEATURES); atoms are the words'. */
+size_t ws_parse_features(const ws_parse_state *st, const ws_word *words, const ws_atoms *atoms, size_t n,
+			 uint64_t *out);
+/* Parse a tagged sentence: st->head and st->rel get the tree. */
+void ws_parse_sentence(const ws_linear *m, const ws_parse_actions *actions, const ws_word *words, size_t n,
+		       ws_atoms *atoms, uint64_t *features, float *scores, ws_parse_state *st);
+/* Point st at s's parse arrays, with room for n words. */
+bool ws_parse_reserve(ws_scratch *s, const ws_allocator *a, size_t n, ws_parse_state *st);
 
 /* The labels of the name tagger: BIO over four classes. */
 extern const char *const ws_ner_label_names[];

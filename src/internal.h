@@ -6,7 +6,8 @@
  *   text.c         bytes -> clean text, tokens, sentences, paragraphs
  *   quotes.c       quotation marks -> quoted spans (nested, multi-paragraph)
  *   cues.c         the cue lexicon: which words and phrases report speech
- *   taggers.c      tokens -> part of speech and names (learned models)
+ *   taggers.c      tokens -> part of speech, names and a dependency tree
+ *                  (learned models; parser.c parses)
  *   attribution.c  cues + quotes + clause structure -> attributions (rules)
  *   roles.c        tokens -> source, cue, content labels -> attributions
  *                  (learned; reads everything above, the rules' findings too)
@@ -147,6 +148,11 @@ struct ws_doc {
 	/* part of speech and name labels per token (taggers.c) */
 	uint8_t *pos, *ner;
 	size_t pos_cap, ner_cap;
+	/* the dependency tree over tokens (taggers.c): each token's head
+	 * token (-1 for a root) and relation */
+	int32_t *head;
+	uint8_t *rel;
+	size_t head_cap, rel_cap;
 	/* what the labeller reads per token (roles.c): the rules' role and
 	 * how likely the word is a cue */
 	uint8_t *rule_role, *cue_level;
@@ -165,7 +171,8 @@ struct ws_model {
 	size_t cue_mask;
 	/* a learned model (model.c): taggers and the attribution labeller */
 	bool learned;
-	ws_linear pos, ner, attr;
+	ws_linear pos, ner, dep, attr;
+	ws_parse_actions dep_actions;
 	char *meta;             /* the model's description, JSON */
 };
 

@@ -262,9 +262,22 @@ bool ws_learner_save(ws_learner *l, float prune, ws_writer *out)
 		for (size_t b = 0; b < L; b++)
 			any |= fabsf(avg[(size_t)row * L + b]) >= prune;
 		if (any)
-			kept[nkept++] = (saved_row){l->keys[s], row};
+			kept[nkept++] = (saved_row){ws_feature_key(l->keys[s]), row};
 	}
 	qsort(kept, nkept, sizeof *kept, by_key);
+	/* Features whose stored keys coincide become one, their weights
+	 * summed: what a lookup would have found anyway. */
+	size_t nmerged = 0;
+	for (size_t i = 0; i < nkept; i++) {
+		if (nmerged && kept[nmerged - 1].key == kept[i].key) {
+			float *into = avg + (size_t)kept[nmerged - 1].row * L, *from = avg + (size_t)kept[i].row * L;
+			for (size_t b = 0; b < L; b++)
+				into[b] += from[b];
+			continue;
+		}
+		kept[nmerged++] = kept[i];
+	}
+	nkept = nmerged;
 
 	ws_write_u32(out, (uint32_t)L);
 	for (size_t b = 0; b < L; b++) {
@@ -275,29 +288,39 @@ bool ws_learner_save(ws_learner *l, float prune, ws_writer *out)
 	catch_up(l->trans, l->trans_totals, &l->trans_stamp, (L + 1) * L, l->clock);
 	for (size_t i = 0; i < (L + 1) * L; i++)
 		ws_write_f32(out, (float)(l->trans_totals[i] / time));
+	/* A merged feature may have lost all its weight; it still goes out
+	 * with one entry, so that every feature has at least one. */
 	ws_write_u32(out, (uint32_t)nkept);
 	for (size_t i = 0; i < nkept; i++)
-		ws_write_u64(out, kept[i].key);
-	uint32_t entries = 0;
+		ws_write_u32(out, (uint32_t)kept[i].key);
 	for (size_t i = 0; i < nkept; i++) {
-		ws_write_u32(out, entries);
+		uint8_t n = 0;
 		for (size_t b = 0; b < L; b++)
-			entries += fabsf(avg[(size_t)kept[i].row * L + b]) >= prune;
+			n += fabsf(avg[(size_t)kept[i].row * L + b]) >= prune;
+		ws_write_u8(out, n ? n : 1);
 	}
-	ws_write_u32(out, entries);
 	ws_write_f32(out, scale);
-	for (size_t i = 0; i < nkept; i++)
+	for (size_t i = 0; i < nkept; i++) {
+		bool any = false;
 		for (size_t b = 0; b < L; b++)
 			if (fabsf(avg[(size_t)kept[i].row * L + b]) >= prune)
-				ws_write_u8(out, (uint8_t)b);
-	for (size_t i = 0; i < nkept; i++)
+				ws_write_u8(out, (uint8_t)b), any = true;
+		if (!any)
+			ws_write_u8(out, 0);
+	}
+	for (size_t i = 0; i < nkept; i++) {
+		bool any = false;
 		for (size_t b = 0; b < L; b++) {
 			float v = avg[(size_t)kept[i].row * L + b];
 			if (fabsf(v) >= prune) {
 				long q = lroundf(v / scale);
 				ws_write_u16(out, (uint16_t)(int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : q));
+				any = true;
 			}
 		}
+		if (!any)
+			ws_write_u16(out, 0);
+	}
 	free(kept);
 	free(avg);
 	return !out->failed;

@@ -6,10 +6,11 @@
  *
  *   u32 label count, then per label: u8 length, the name
  *   f32 transitions[(count + 1) * count]
- *   u32 feature count F, u64 keys[F] (strictly ascending)
- *   u32 first[F + 1] (first[0] = 0, never decreasing)
- *   f32 scale, u8 entry_label[first[F]], i16 entry_weight[first[F]] (in
- *   steps of scale)
+ *   u32 feature count F, u32 keys[F] (strictly ascending; ws_feature_key)
+ *   u8  entries per feature[F] (1 to the label count)
+ *   f32 scale
+ *   u8  entry_label[E], i16 entry_weight[E] (in steps of scale), where E
+ *       is the sum of the entry counts, each feature's labels ascending
  */
 #include "internal.h"
 #include "linear.h"
@@ -99,7 +100,7 @@ static ws_status nomem(ws_error *err)
 	return WS_ERR_NOMEM;
 }
 
-static size_t slot_of(uint64_t key, size_t mask) { return (size_t)(key ^ key >> 32) & mask; }
+static size_t slot_of(uint32_t key, size_t mask) { return (size_t)(key ^ key >> 16) & mask; }
 
 ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err)
 {
@@ -126,22 +127,23 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	const unsigned char *trans = ws_read_bytes(&r, ntrans * 4);
 	uint32_t nfeatures = ws_read_u32(&r);
 	/* Bound the counts by the bytes that remain before allocating. */
-	if (r.failed || nfeatures > (r.len - r.pos) / 12)
+	if (r.failed || nfeatures > (r.len - r.pos) / 5)
 		return bad(err, section, "feature count exceeds the section");
-	const unsigned char *keys = ws_read_bytes(&r, (size_t)nfeatures * 8);
-	const unsigned char *first = ws_read_bytes(&r, ((size_t)nfeatures + 1) * 4);
+	const unsigned char *keys = ws_read_bytes(&r, (size_t)nfeatures * 4);
+	const unsigned char *counts = ws_read_bytes(&r, nfeatures);
+	float scale = ws_read_f32(&r);
 	if (r.failed)
 		return bad(err, section, "truncated feature table");
-	ws_reader fr = {first, ((size_t)nfeatures + 1) * 4, 0, false};
-	fr.pos = (size_t)nfeatures * 4;
-	uint32_t nentries = ws_read_u32(&fr);
-	float scale = ws_read_f32(&r);
-	if (r.failed || nentries > (r.len - r.pos) / 3)
-		return bad(err, section, "entry count exceeds the section");
 	if (!isfinite(scale) || scale <= 0)
 		return bad(err, section, "weight scale is not a positive number");
+	size_t nentries = 0;
+	for (uint32_t f = 0; f < nfeatures; f++) {
+		if (counts[f] == 0 || counts[f] > count)
+			return bad(err, section, "a feature's entry count is out of range");
+		nentries += counts[f];
+	}
 	const unsigned char *labels = ws_read_bytes(&r, nentries);
-	const unsigned char *weights = ws_read_bytes(&r, (size_t)nentries * 2);
+	const unsigned char *weights = ws_read_bytes(&r, nentries * 2);
 	if (r.failed || r.pos != r.len)
 		return bad(err, section, "size does not match its contents");
 
@@ -155,7 +157,7 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	m->keys = ws_mem_alloc(a, (size_t)nfeatures * sizeof *m->keys);
 	m->first = ws_mem_alloc(a, ((size_t)nfeatures + 1) * sizeof *m->first);
 	m->entry_label = ws_mem_alloc(a, nentries);
-	m->entry_weight = ws_mem_alloc(a, (size_t)nentries * sizeof *m->entry_weight);
+	m->entry_weight = ws_mem_alloc(a, nentries * sizeof *m->entry_weight);
 	m->slots = ws_mem_alloc(a, nslots * sizeof *m->slots);
 	if (!m->transitions || !m->keys || !m->first || !m->entry_label || !m->entry_weight || !m->slots) {
 		ws_linear_free(m, a);
@@ -168,16 +170,12 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 		if (!isfinite(m->transitions[i]))
 			st = bad(err, section, "transition weight is not a number");
 	}
-	ws_reader kr = {keys, (size_t)nfeatures * 8, 0, false};
-	fr.pos = 0;
+	ws_reader kr = {keys, (size_t)nfeatures * 4, 0, false};
 	memset(m->slots, 0, nslots * sizeof *m->slots);
-	for (uint32_t f = 0; f <= nfeatures && st == WS_OK; f++) {
-		m->first[f] = ws_read_u32(&fr);
-		if (f == 0 ? m->first[f] != 0 : m->first[f] < m->first[f - 1])
-			st = bad(err, section, "entry offsets are not in order");
-		if (f == nfeatures)
-			break;
-		m->keys[f] = ws_read_u64(&kr);
+	m->first[0] = 0;
+	for (uint32_t f = 0; f < nfeatures && st == WS_OK; f++) {
+		m->first[f + 1] = m->first[f] + counts[f];
+		m->keys[f] = ws_read_u32(&kr);
 		if (f > 0 && m->keys[f] <= m->keys[f - 1])
 			st = bad(err, section, "feature keys are not in order");
 		size_t s = slot_of(m->keys[f], m->slot_mask);
@@ -186,12 +184,13 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 		m->slots[s] = f + 1;
 	}
 	memcpy(m->entry_label, labels, nentries);
-	ws_reader wr = {weights, (size_t)nentries * 2, 0, false};
-	for (uint32_t e = 0; e < nentries && st == WS_OK; e++) {
+	ws_reader wr = {weights, nentries * 2, 0, false};
+	for (size_t e = 0; e < nentries; e++)
 		m->entry_weight[e] = (float)(int16_t)ws_read_u16(&wr) * scale;
-		if (m->entry_label[e] >= count)
-			st = bad(err, section, "entry names a label that does not exist");
-	}
+	for (uint32_t f = 0; f < nfeatures && st == WS_OK; f++)
+		for (uint32_t e = m->first[f]; e < m->first[f + 1] && st == WS_OK; e++)
+			if (m->entry_label[e] >= count || (e > m->first[f] && m->entry_label[e] <= m->entry_label[e - 1]))
+				st = bad(err, section, "a feature's labels are out of range or order");
 	if (st != WS_OK)
 		ws_linear_free(m, a);
 	return st;
@@ -213,7 +212,7 @@ void ws_linear_free(ws_linear *m, const ws_allocator *a)
 void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint64_t key = features[i];
+		uint32_t key = ws_feature_key(features[i]);
 		size_t s = slot_of(key, m->slot_mask);
 		uint32_t f;
 		while ((f = m->slots[s]) != 0 && m->keys[f - 1] != key)

@@ -15,7 +15,7 @@
 
 #include "model_file.h"
 
-#define WS_MAX_LABELS 64
+#define WS_MAX_LABELS 128
 #define WS_LABEL_NAME 16
 
 typedef struct ws_labels {
@@ -33,7 +33,7 @@ int ws_label_index(const ws_labels *labels, const char *name);
 typedef struct ws_linear {
 	ws_labels labels;
 	float *transitions;     /* (count + 1) x count; the last row is the start */
-	uint64_t *keys;         /* features, ascending */
+	uint32_t *keys;         /* features (ws_feature_key), ascending */
 	uint32_t *first;        /* nfeatures + 1: feature f's entries are first[f]..first[f+1] */
 	uint8_t *entry_label;
 	float *entry_weight;
@@ -46,6 +46,9 @@ typedef struct ws_linear {
 uint64_t ws_feature(uint32_t template_id, const char *s, size_t n);
 /* The same feature joined with another feature's hash (conjunctions). */
 uint64_t ws_feature_join(uint64_t a, uint64_t b);
+/* The 32 bits of a feature a model file stores: two features that share
+ * them share their weights (a few do, among a model's million). */
+static inline uint32_t ws_feature_key(uint64_t feature) { return (uint32_t)(feature ^ feature >> 32); }
 
 /* Parse a section written by ws_learner_save(); everything is checked. */
 ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err);

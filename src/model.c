@@ -49,7 +49,7 @@ ws_status ws_model_load_memory(ws_model *m, const unsigned char *bytes, size_t l
 	ws_status st = ws_container_parse(bytes, len, WS_FEATURE_SET_VERSION, &c, err);
 	if (st != WS_OK)
 		return st;
-	static const char *const required[] = {"META", "POS", "NER", "ATTR"};
+	static const char *const required[] = {"META", "POS", "NER", "DEP", "ATTR"};
 	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
 		if (!ws_container_find(&c, required[i]))
 			return model_error(err, WS_ERR_MODEL, "model file has no '%s' section", required[i]);
@@ -63,11 +63,15 @@ ws_status ws_model_load_memory(ws_model *m, const unsigned char *bytes, size_t l
 	if (st == WS_OK)
 		st = ws_linear_load(&m->ner, &m->allocator, ws_container_find(&c, "NER"), err);
 	if (st == WS_OK)
+		st = ws_linear_load(&m->dep, &m->allocator, ws_container_find(&c, "DEP"), err);
+	if (st == WS_OK)
 		st = ws_linear_load(&m->attr, &m->allocator, ws_container_find(&c, "ATTR"), err);
 	if (st != WS_OK)
 		return st;
 	if (!labels_are(&m->ner.labels, ws_ner_label_names, WS_NER_LABELS))
 		return model_error(err, WS_ERR_MODEL, "%s", "model's name labels are not the ones this build reads");
+	if (!ws_parse_actions_from(&m->dep.labels, &m->dep_actions))
+		return model_error(err, WS_ERR_MODEL, "%s", "model's parser actions are malformed");
 	if (!labels_are(&m->attr.labels, ws_role_label_names, WS_ROLE_LABELS))
 		return model_error(err, WS_ERR_MODEL, "%s", "model's attribution labels are not the ones this build reads");
 	m->learned = true;
@@ -223,6 +227,7 @@ void ws_model_free(ws_model *model)
 	ws_allocator a = model->allocator;
 	ws_linear_free(&model->pos, &a);
 	ws_linear_free(&model->ner, &a);
+	ws_linear_free(&model->dep, &a);
 	ws_linear_free(&model->attr, &a);
 	ws_mem_release(&a, model->meta);
 	ws_mem_release(&a, model->cue_slots);

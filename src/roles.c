@@ -84,8 +84,37 @@ enum {
 	R_LEFT_CUE_AND_POS, R_RIGHT_CUE_AND_POS, R_LEFT_CUE_AND_QUOTE, R_RIGHT_CUE_AND_QUOTE,
 	R_LEFT_CUE_WORD, R_RIGHT_CUE_WORD, R_LEFT_CUE_COMMA, R_RIGHT_CUE_COMMA, R_SENTENCE_HAS_CUE,
 	R_PARAGRAPH_QUOTED, R_NAME_AND_RIGHT_CUE, R_LEFT_CUE_AND_RULE, R_RIGHT_CUE_AND_RULE,
-	R_WORD_AND_QUOTE
+	R_WORD_AND_QUOTE, R_REL, R_REL_AND_POS, R_HEAD_POS, R_HEAD_WORD, R_HEAD_SIDE, R_ANCHOR,
+	R_ANCHOR_AND_SIDE, R_ANCHOR_AND_QUOTE, R_ANCHOR_AND_POS, R_ANCHOR_WORD, R_ANCHOR_AND_RULE,
+	R_ANCHOR_AND_REL
 };
+
+/* The cue a token hangs from: the nearest cue-like token up its chain of
+ * heads, and the relation by which the chain arrives there ("nsubj" for
+ * the subject of "said", "ccomp" for the clause it reports). */
+typedef struct cue_anchor {
+	long cue;                 /* the token, or -1 */
+	uint32_t rel;             /* relation of the chain's last link; 254 for the cue itself */
+	uint32_t depth;           /* links followed */
+} cue_anchor;
+
+static bool is_cue_like(const ws_doc *doc, size_t i);
+
+static cue_anchor anchor_of(const ws_doc *doc, size_t i)
+{
+	if (is_cue_like(doc, i))
+		return (cue_anchor){(long)i, 254, 0};
+	size_t at = i;
+	for (uint32_t depth = 1; depth <= 8; depth++) {
+		int32_t h = doc->head[at];
+		if (h < 0)
+			break;
+		if (is_cue_like(doc, (size_t)h))
+			return (cue_anchor){h, doc->rel[at], depth};
+		at = (size_t)h;
+	}
+	return (cue_anchor){-1, 255, 0};
+}
 
 static uint64_t small(uint32_t tmpl, uint32_t v) { return ws_feature(tmpl, (const char *)&v, sizeof v); }
 
@@ -242,6 +271,29 @@ size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, 
 		F(R_SENTENCE_HAS_CUE, ws_feature_join(small(13, c->left || c->right || is_cue_like(doc, i)), quote));
 		F(R_PARAGRAPH_QUOTED, ws_feature_join(small(14, paragraph_quoted), quote));
 		F(R_NAME_AND_RIGHT_CUE, ws_feature_join(small(6, doc->ner[i]), right));
+
+		uint64_t rel = small(15, doc->rel[i]);
+		int32_t h = doc->head[i];
+		F(R_REL, rel);
+		F(R_REL_AND_POS, ws_feature_join(rel, pos));
+		F(R_HEAD_POS, small(1, h >= 0 ? doc->pos[h] : 255));
+		F(R_HEAD_WORD, h >= 0 ? ws_feature(16, doc->text + doc->tokens[h].start,
+						    doc->tokens[h].end - doc->tokens[h].start) : 0);
+		F(R_HEAD_SIDE, small(17, h < 0 ? 0 : (size_t)h < i ? 1 : 2));
+		cue_anchor an = anchor_of(doc, i);
+		uint64_t anchor = ws_feature_join(small(18, an.rel), small(19, an.depth > 3 ? 3 : an.depth));
+		uint32_t side = an.cue < 0 ? 0 : (size_t)an.cue < i ? 1 : (size_t)an.cue > i ? 2 : 3;
+		F(R_ANCHOR, anchor);
+		F(R_ANCHOR_AND_SIDE, ws_feature_join(small(18, an.rel), small(20, side)));
+		F(R_ANCHOR_AND_QUOTE, ws_feature_join(small(18, an.rel), quote));
+		F(R_ANCHOR_AND_POS, ws_feature_join(small(18, an.rel), pos));
+		F(R_ANCHOR_AND_RULE, ws_feature_join(small(18, an.rel), rule));
+		F(R_ANCHOR_AND_REL, ws_feature_join(small(18, an.rel), rel));
+		if (an.cue >= 0) {
+			const ws_token *ct = &doc->tokens[an.cue];
+			F(R_ANCHOR_WORD, ws_feature_join(small(18, an.rel),
+							 ws_feature(16, doc->text + ct->start, ct->end - ct->start)));
+		}
 	}
 	offsets[n] = (uint32_t)k;
 	return k;

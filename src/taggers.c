@@ -42,6 +42,8 @@ void ws_scratch_free(ws_scratch *s, const ws_allocator *a)
 	ws_mem_release(a, s->back);
 	ws_mem_release(a, s->labels);
 	ws_mem_release(a, s->records);
+	ws_mem_release(a, s->parse);
+	ws_mem_release(a, s->parse_rel);
 	memset(s, 0, sizeof *s);
 }
 
@@ -105,10 +107,20 @@ static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *wi
 	for (size_t t = 0; t < n; t++)
 		words[t].pos = s->labels[t];
 	ws_tag_words(&model->ner, WS_TAGGER_NER, words, n, s, s->labels);
-	/* Walk backwards so that each token keeps its first word's tags. */
+	ws_parse_state parse;
+	float scores[WS_MAX_LABELS];
+	ws_parse_reserve(s, &doc->allocator, 2 * WS_TAG_WINDOW, &parse); /* reserved by the caller */
+	ws_parse_sentence(&model->dep, &model->dep_actions, words, n, s->atoms, s->features, scores, &parse);
+	/* Walk backwards so that each token keeps its first word's tags; a
+	 * token's head is the token of its first word's head, unless that is
+	 * the token itself (a clitic's host). */
 	for (size_t t = n; t-- > 0;) {
-		doc->pos[words[t].token] = words[t].pos;
-		doc->ner[words[t].token] = s->labels[t];
+		uint32_t tok = words[t].token;
+		int32_t h = parse.head[t];
+		doc->pos[tok] = words[t].pos;
+		doc->ner[tok] = s->labels[t];
+		doc->head[tok] = h >= 0 && words[h].token != tok ? (int32_t)words[h].token : -1;
+		doc->rel[tok] = parse.rel[t];
 	}
 }
 
@@ -117,9 +129,13 @@ ws_status ws_tag_document(ws_doc *doc, const ws_model *model)
 	if (!model->learned)
 		return WS_OK; /* the rules need neither */
 	uint32_t labels = model->pos.labels.count > WS_NER_LABELS ? model->pos.labels.count : WS_NER_LABELS;
+	ws_parse_state parse;
 	if (!ws_grow(&doc->allocator, (void **)&doc->pos, &doc->pos_cap, doc->ntokens, 1) ||
 	    !ws_grow(&doc->allocator, (void **)&doc->ner, &doc->ner_cap, doc->ntokens, 1) ||
-	    !ws_scratch_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, labels, 0))
+	    !ws_grow(&doc->allocator, (void **)&doc->head, &doc->head_cap, doc->ntokens, sizeof *doc->head) ||
+	    !ws_grow(&doc->allocator, (void **)&doc->rel, &doc->rel_cap, doc->ntokens, 1) ||
+	    !ws_scratch_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, labels, 0) ||
+	    !ws_parse_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, &parse))
 		return WS_ERR_NOMEM;
 	for (size_t si = 0; si < doc->nsentences; si++) {
 		const ws_sentence *sent = &doc->sentences[si];
