@@ -183,7 +183,9 @@ bool ws_parse_actions_from(const ws_labels *labels, ws_parse_actions *out)
 		if (!found)
 			memcpy(out->rel_names[rel], name + 2, strlen(name + 2) + 1);
 	}
-	return out->shift != UINT32_MAX;
+	/* Without an arc action a parse of two words could never finish: once
+	 * the buffer is empty no action would be valid. */
+	return out->shift != UINT32_MAX && out->nrels > 0;
 }
 
 int ws_parse_rel_index(const ws_parse_actions *actions, const char *name)
