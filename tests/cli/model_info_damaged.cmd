@@ -1,0 +1,1 @@
+$WHOSAID model info tests/fixtures/tiny-damaged.wsm

@@ -1,0 +1,1 @@
+$WHOSAID model info tests/fixtures/no-such-model.wsm

@@ -1,0 +1,1 @@
+WHOSAID_MODEL_DIR=tests/fixtures $WHOSAID model verify tiny

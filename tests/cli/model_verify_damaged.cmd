@@ -1,0 +1,1 @@
+$WHOSAID model verify tests/fixtures/tiny.wsm tests/fixtures/tiny-damaged.wsm

@@ -1,0 +1,1 @@
+$WHOSAID model verify tests/fixtures/no-such-model.wsm
