@@ -111,7 +111,12 @@ static int verify(const char *name)
 	ws_model *model;
 	ws_error err;
 	if (ws_model_open(path, NULL, &model, &err) != WS_OK) {
-		printf("%s: FAILED: %s\n", path, err.message);
+		/* The library's message may name the file already. */
+		const char *reason = err.message;
+		size_t n = strlen(path);
+		if (strncmp(reason, path, n) == 0 && strncmp(reason + n, ": ", 2) == 0)
+			reason += n + 2;
+		printf("%s: FAILED: %s\n", path, reason);
 		return 1;
 	}
 	ws_model_free(model);

@@ -238,7 +238,7 @@ int train_main(int argc, char **argv)
 		"(silver CoreNLP tags for the taggers, brat attributions for the labeller)\", "
 		"\"selected_on\": \"PolNeAR dev split\", \"seed\": %llu, \"max_epochs\": %u, "
 		"\"commit\": \"%s\", \"dev\": {\"pos_accuracy\": %.4f, \"ner_f1\": %.4f, "
-		"\"dependency_las\": %.4f, \"role_token_f1\": %.4f}, \"training_seconds\": %.1f, \"training_peak_rss_mib\": %.0f}",
+		"\"dependency_las\": %.4f, \"role_span_f1\": %.4f}, \"training_seconds\": %.1f, \"training_peak_rss_mib\": %.0f}",
 		WS_FEATURE_SET_VERSION, (unsigned long long)settings.seed, settings.epochs, commit, pos_dev,
 		ner_dev, dep_dev, roles_dev_f1, elapsed, usage.ru_maxrss / 1024.0);
 	if (!text)

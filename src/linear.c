@@ -100,6 +100,10 @@ static ws_status nomem(ws_error *err)
 	return WS_ERR_NOMEM;
 }
 
+/* The largest weight a model may hold: a sum of a few hundred of them
+ * stays far from overflow, so scores are always numbers. */
+#define WS_MAX_WEIGHT 1e12f
+
 static size_t slot_of(uint32_t key, size_t mask) { return (size_t)(key ^ key >> 16) & mask; }
 
 ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err)
@@ -134,8 +138,8 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	float scale = ws_read_f32(&r);
 	if (r.failed)
 		return bad(err, section, "truncated feature table");
-	if (!isfinite(scale) || scale <= 0)
-		return bad(err, section, "weight scale is not a positive number");
+	if (!(scale > 0 && scale <= WS_MAX_WEIGHT / 32767))
+		return bad(err, section, "weight scale is not a positive number of sensible size");
 	size_t nentries = 0;
 	for (uint32_t f = 0; f < nfeatures; f++) {
 		if (counts[f] == 0 || counts[f] > count)
@@ -167,8 +171,8 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	ws_reader tr = {trans, ntrans * 4, 0, false};
 	for (size_t i = 0; i < ntrans; i++) {
 		m->transitions[i] = ws_read_f32(&tr);
-		if (!isfinite(m->transitions[i]))
-			st = bad(err, section, "transition weight is not a number");
+		if (!(fabsf(m->transitions[i]) <= WS_MAX_WEIGHT))
+			st = bad(err, section, "transition weight is not a number of sensible size");
 	}
 	ws_reader kr = {keys, (size_t)nfeatures * 4, 0, false};
 	memset(m->slots, 0, nslots * sizeof *m->slots);
@@ -194,6 +198,28 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	if (st != WS_OK)
 		ws_linear_free(m, a);
 	return st;
+}
+
+bool ws_section_add_label_bias(unsigned char *data, size_t len, const float *bias)
+{
+	ws_reader r = {data, len, 0, false};
+	uint32_t count = ws_read_u32(&r);
+	if (r.failed || count == 0 || count > WS_MAX_LABELS)
+		return false;
+	for (uint32_t i = 0; i < count; i++)
+		ws_read_bytes(&r, ws_read_u8(&r));
+	size_t at = r.pos;
+	if (r.failed || !ws_read_bytes(&r, (size_t)(count + 1) * count * 4))
+		return false;
+	for (size_t i = 0; i < (size_t)(count + 1) * count; i++) {
+		ws_reader one = {data + at + 4 * i, 4, 0, false};
+		float v = ws_read_f32(&one) + bias[i % count];
+		uint32_t bits;
+		memcpy(&bits, &v, sizeof bits);
+		for (int k = 0; k < 4; k++)
+			data[at + 4 * i + (size_t)k] = (unsigned char)(bits >> 8 * k);
+	}
+	return true;
 }
 
 void ws_linear_free(ws_linear *m, const ws_allocator *a)

@@ -54,6 +54,11 @@ static inline uint32_t ws_feature_key(uint64_t feature) { return (uint32_t)(feat
 ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err);
 void ws_linear_free(ws_linear *m, const ws_allocator *a);
 
+/* Add bias[b] to every transition into label b of a saved section: the
+ * same as adding it to label b's score at every token, which is how a
+ * trained model is tuned towards recall or precision of a label. */
+bool ws_section_add_label_bias(unsigned char *data, size_t len, const float *bias);
+
 /* scores[label] += the weights of the features. */
 void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores);
 

@@ -129,6 +129,8 @@ ws_status ws_container_parse(const unsigned char *bytes, size_t len, uint32_t ex
 	out->format_version = le32(bytes + 8);
 	out->feature_set_version = le32(bytes + 12);
 	uint32_t n = le32(bytes + 16);
+	if (le32(bytes + 24) != 0)
+		return fail(err, "model header has a non-zero reserved field (a newer format?)");
 	if (out->format_version != WS_MODEL_FORMAT_VERSION)
 		return fail(err, "model file format version %llu is not supported (this build reads %llu)",
 			    (unsigned long long)out->format_version, (unsigned long long)WS_MODEL_FORMAT_VERSION);

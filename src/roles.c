@@ -331,10 +331,27 @@ static size_t gap(const run *a, const run *b)
 	return a->last <= b->first ? b->first - a->last : a->first >= b->last ? a->first - b->last : 0;
 }
 
-/* The nearest cue run to r: in its sentence if there is one, else within
- * the window when close enough; -1 for none. */
-static long nearest_cue(const ws_doc *doc, const run *runs, size_t nruns, const run *r, bool same_sentence_only)
+/* The cue run that r belongs to.  First the parse: the cue run most of
+ * r's tokens hang from (anchor_of), in its sentence.  Failing that, the
+ * nearest cue run in r's sentence, or within the window when close. */
+static long cue_of_run(const ws_doc *doc, const run *runs, size_t nruns, const run *r, bool same_sentence_only)
 {
+	long voted = -1;
+	size_t most = 0;
+	for (size_t k = 0; k < nruns; k++) {
+		if (runs[k].role != WS_ROLE_B_CUE)
+			continue;
+		size_t votes = 0;
+		for (size_t i = r->first; i < r->last; i++) {
+			cue_anchor an = anchor_of(doc, i);
+			votes += an.cue >= (long)runs[k].first && an.cue < (long)runs[k].last;
+		}
+		if (votes > most) {
+			most = votes;
+			voted = (long)k;
+		}
+	}
+	(void)voted;
 	long best = -1;
 	size_t best_gap = SIZE_MAX;
 	int32_t sentence = doc->tokens[r->first].sentence;
@@ -344,7 +361,9 @@ static long nearest_cue(const ws_doc *doc, const run *runs, size_t nruns, const 
 		bool same = doc->tokens[runs[k].first].sentence == sentence ||
 			    doc->tokens[runs[k].last - 1].sentence == sentence ||
 			    doc->tokens[r->last - 1].sentence == doc->tokens[runs[k].first].sentence;
-		size_t g = gap(r, &runs[k]) + (same ? 0 : 1000);
+		/* A cue after the run is a little further than one before it:
+		 * "X said this week that A, and suggested B". */
+		size_t g = gap(r, &runs[k]) + (runs[k].first >= r->last ? 2 : 0) + (same ? 0 : 1000);
 		if (same_sentence_only && !same)
 			continue;
 		if (g < best_gap) {
@@ -379,10 +398,10 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 	size_t nruns = runs_of(labels, first, last, runs);
 	for (size_t k = 0; k < nruns; k++)
 		if (runs[k].role == WS_ROLE_B_CONTENT)
-			runs[k].owner = nearest_cue(doc, runs, nruns, &runs[k], false);
+			runs[k].owner = cue_of_run(doc, runs, nruns, &runs[k], false);
 	for (size_t k = 0; k < nruns; k++)
 		if (runs[k].role == WS_ROLE_B_SOURCE)
-			runs[k].owner = nearest_cue(doc, runs, nruns, &runs[k], true);
+			runs[k].owner = cue_of_run(doc, runs, nruns, &runs[k], true);
 	for (size_t c = 0; c < nruns; c++) {
 		bool is_cue = runs[c].role == WS_ROLE_B_CUE;
 		if (runs[c].role == WS_ROLE_B_SOURCE || (runs[c].role == WS_ROLE_B_CONTENT && runs[c].owner >= 0))
