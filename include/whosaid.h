@@ -82,7 +82,7 @@ typedef struct ws_allocator {
 typedef struct ws_model ws_model;
 
 /* The model used when none is named: the learned news model. */
-#define WS_DEFAULT_MODEL "rules"
+#define WS_DEFAULT_MODEL "news"
 
 /* Open a model.  name is "rules" (the built-in rule-based attributor, no
  * file needed), the name of a shipped learned model such as "news" (read

@@ -16,6 +16,7 @@
  */
 #include "internal.h"
 
+#include <math.h>
 #include <string.h>
 
 /* A paragraph longer than this many tokens is labelled in windows. */
@@ -392,8 +393,25 @@ static ws_span rule_addressee(const ws_doc *doc, size_t nrules, ws_span cue)
 
 /* Attributions from the labels of tokens first..last.  The rules'
  * attributions are still doc->attrs[0..nrules), for their addressees. */
+/* How sure the labeller was of a run: the softmax probability of its
+ * label at its first token, its emission scores taken in units of a
+ * quarter of the model's largest transition weight (the scale of all it
+ * learned).
+ * It ranks attributions; it is not a calibrated probability. */
+static double run_confidence(const float *emissions, float unit, size_t first, const run *r)
+{
+	const float *e = emissions + (r->first - first) * WS_ROLE_LABELS;
+	double top = e[0], sum = 0;
+	for (size_t b = 1; b < WS_ROLE_LABELS; b++)
+		if (e[b] > top)
+			top = e[b];
+	for (size_t b = 0; b < WS_ROLE_LABELS; b++)
+		sum += exp((e[b] - top) / unit);
+	return exp((e[r->role] - top) / unit) / sum;
+}
+
 static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t *labels, run *runs,
-			   size_t nrules)
+			   size_t nrules, const float *emissions, float unit)
 {
 	size_t nruns = runs_of(labels, first, last, runs);
 	for (size_t k = 0; k < nruns; k++)
@@ -422,8 +440,10 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 			addressee = rule_addressee(doc, nrules, cue);
 		} else
 			content[ncontent++] = token_span(doc, &runs[c]); /* content no cue claimed */
+		/* The cue's confidence, or a content's that no cue claimed. */
+		double confidence = run_confidence(emissions, unit, first, &runs[c]);
 		ws_status st = ws_attribution_push(doc, source, cue, addressee, content, ncontent,
-						   doc->tokens[runs[c].first].sentence, is_cue ? 0.8 : 0.5);
+						   doc->tokens[runs[c].first].sentence, confidence);
 		if (st != WS_OK)
 			return st;
 	}
@@ -445,11 +465,17 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 	if (!ws_roles_reserve(doc, s))
 		return WS_ERR_NOMEM;
 	size_t nrules = doc->nattrs, rule_fragments = doc->nfragments;
+	/* A quarter of the largest transition weight: what separates a clear
+	 * decision from a close one in this model's scores. */
+	float unit = 1;
+	for (size_t i = 0; i < (size_t)(WS_ROLE_LABELS + 1) * WS_ROLE_LABELS; i++)
+		if (model->attr.transitions[i] / 4 > unit)
+			unit = model->attr.transitions[i] / 4;
 	for (size_t first = 0, last; first < doc->ntokens && st == WS_OK; first = last) {
 		last = ws_roles_window_end(doc, first);
 		ws_roles_features(doc, first, last, s, s->features, s->offsets);
 		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
-		st = link_runs(doc, first, last, s->labels, s->records, nrules);
+		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->emissions, unit);
 	}
 	if (st != WS_OK)
 		return st;

@@ -68,12 +68,25 @@ static void test_model_open_rules(void **state)
 	assert_int_equal(c.live, 0);
 }
 
-static void test_model_open_default_is_rules(void **state)
+/* The default is the shipped learned model, and it finds the speaker of a
+ * plain "X said Y" sentence. */
+static void test_model_open_default_is_the_learned_model(void **state)
 {
 	ws_model *model = NULL;
+	ws_doc *doc = NULL;
 	assert_int_equal(ws_model_open(NULL, NULL, &model, NULL), WS_OK);
 	assert_non_null(model);
-	assert_string_equal(ws_model_name(model), "rules");
+	assert_string_equal(ws_model_name(model), WS_DEFAULT_MODEL);
+	assert_int_equal(ws_doc_new(NULL, &doc), WS_OK);
+	static const char text[] = "The mayor said the bridge would open in May.";
+	assert_int_equal(ws_doc_analyze(doc, model, text, sizeof text - 1, NULL), WS_OK);
+	assert_int_equal(ws_doc_attribution_count(doc), 1);
+	const ws_attribution *a = ws_doc_attribution(doc, 0);
+	assert_int_equal(a->source.start, 0);
+	assert_int_equal(a->source.end, strlen("The mayor"));
+	assert_int_equal(a->cue.start, strlen("The mayor "));
+	assert_int_equal(a->cue.end, strlen("The mayor said"));
+	ws_doc_free(doc);
 	ws_model_free(model);
 }
 
@@ -214,7 +227,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_open_rules),
-		cmocka_unit_test(test_model_open_default_is_rules),
+		cmocka_unit_test(test_model_open_default_is_the_learned_model),
 		cmocka_unit_test(test_model_open_unknown),
 		cmocka_unit_test(test_model_open_requires_out),
 		cmocka_unit_test(test_free_null_is_noop),

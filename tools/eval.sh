@@ -6,8 +6,8 @@
 # OUT/dev-scores.json.  docs/accuracy.md explains the figures.
 #
 # Environment (the Makefile sets them): WHOSAID (default build/whosaid),
-# SHARED (default ../shared), OUT (default build/eval), PYTHON (default python3),
-# SPLIT (default dev).
+# MODEL (default: whosaid's default model), SHARED (default ../shared),
+# OUT (default build/eval), PYTHON (default python3), SPLIT (default dev).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -16,6 +16,11 @@ SHARED=${SHARED:-../shared}
 OUT=${OUT:-build/eval}
 PYTHON=${PYTHON:-python3}
 SPLIT=${SPLIT:-dev}
+MODEL=${MODEL:-}
+model_option=()
+if [ -n "$MODEL" ]; then
+	model_option=(--model "$MODEL")
+fi
 
 gold="$SHARED/data/polnear/$SPLIT"
 scorer="$SHARED/eval/attrib_eval.py"
@@ -40,9 +45,9 @@ if [ "${#texts[@]}" -eq 0 ]; then
 	exit 2
 fi
 
-echo "eval: $WHOSAID on ${#texts[@]} articles of $gold/text"
+echo "eval: $WHOSAID ${model_option[*]} on ${#texts[@]} articles of $gold/text"
 start=$(date +%s.%N)
-"$WHOSAID" --format brat --output-dir "$pred" "${texts[@]}"
+"$WHOSAID" "${model_option[@]}" --format brat --output-dir "$pred" "${texts[@]}"
 end=$(date +%s.%N)
 
 written=$(find "$pred" -maxdepth 1 -name '*.ann' | wc -l)

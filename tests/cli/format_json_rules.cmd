@@ -1,0 +1,1 @@
+$WHOSAID --model rules --format json tests/fixtures/bridge.txt
