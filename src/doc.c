@@ -157,6 +157,7 @@ static void reset(ws_doc *doc)
 	doc->nattrs = doc->nfragments = 0;
 	doc->nentities = doc->nmentions = doc->strings_len = 0;
 	doc->nwarnings = doc->warning_text_len = 0;
+	doc->tagged = false;
 }
 
 ws_status ws_doc_warn(ws_doc *doc, size_t position, const char *message)

@@ -146,6 +146,7 @@ struct ws_doc {
 	size_t warning_text_len, warning_text_cap;
 
 	/* part of speech and name labels per token (taggers.c) */
+	bool tagged;            /* pos, ner, head and rel hold this document's */
 	uint8_t *pos, *ner;
 	size_t pos_cap, ner_cap;
 	/* the dependency tree over tokens (taggers.c): each token's head

@@ -39,6 +39,8 @@ ws_status ws_roles_prepare(ws_doc *doc, const ws_model *model)
 	if (!ws_grow(&doc->allocator, (void **)&doc->rule_role, &doc->rule_role_cap, doc->ntokens, 1) ||
 	    !ws_grow(&doc->allocator, (void **)&doc->cue_level, &doc->cue_level_cap, doc->ntokens, 1))
 		return WS_ERR_NOMEM;
+	if (doc->ntokens == 0)
+		return WS_OK; /* nothing to read, and no arrays to write */
 	memset(doc->rule_role, WS_ROLE_O, doc->ntokens);
 	for (size_t i = 0; i < doc->ntokens; i++) {
 		const ws_token *t = &doc->tokens[i];
@@ -480,6 +482,10 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 	if (st != WS_OK)
 		return st;
 	/* Only the labeller's attributions remain. */
+	if (nrules == 0) {
+		ws_attributions_order(doc);
+		return WS_OK;
+	}
 	doc->nattrs -= nrules;
 	memmove(doc->attrs, doc->attrs + nrules, doc->nattrs * sizeof *doc->attrs);
 	doc->nfragments -= rule_fragments;

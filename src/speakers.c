@@ -14,7 +14,9 @@
  *     he and she to a person, they and it to an organization or group,
  *     who and which to the name just before them.
  *
- * A short form ("Doe") joins the entity whose name ends in it.  What
+ * A short form ("Doe") joins the entity whose name ends in it; with a
+ * learned model, whose name tagger sees every name in the text, it takes
+ * the full name even when the article gave it where nobody spoke.  What
  * resolves to nobody becomes an entity of its own named as written
  * ("officials", kind group).  Then one pass over the tokens collects every
  * other mention of each name, by the hash of its last word.
@@ -325,7 +327,56 @@ static ws_status new_entity(ws_doc *doc, size_t name_start, size_t name_end, siz
 	return WS_OK;
 }
 
-static ws_status resolve_source(ws_doc *doc, size_t index)
+/* The names of two words or more that the name tagger found (learned
+ * models only), as (first, last) token pairs in doc->scratch. */
+static ws_status collect_tagged_names(ws_doc *doc, size_t *count)
+{
+	*count = 0;
+	if (!doc->tagged)
+		return WS_OK;
+	for (size_t i = 0; i < doc->ntokens;) {
+		uint8_t tag = doc->ner[i];
+		if (tag == 0 || tag % 2 == 0) { /* O, or I- without its B- */
+			i++;
+			continue;
+		}
+		size_t j = i + 1;
+		while (j < doc->ntokens && doc->ner[j] == tag + 1)
+			j++;
+		if (j - i >= 2) {
+			if (!ws_grow(&doc->allocator, (void **)&doc->scratch, &doc->scratch_cap, 2 * (*count + 1),
+				     sizeof *doc->scratch))
+				return WS_ERR_NOMEM;
+			doc->scratch[2 * *count] = (int32_t)i;
+			doc->scratch[2 * *count + 1] = (int32_t)j;
+			(*count)++;
+		}
+		i = j;
+	}
+	return WS_OK;
+}
+
+/* A full name the tagger found for a one-word name ("Doe" -> "Jane Doe"):
+ * the last such name before the source, else the first after it; -1 for
+ * none.  Only the nearest LOOKUP_REACH names are looked at. */
+static long tagged_full_name(const ws_doc *doc, size_t count, size_t name_token, size_t source_first)
+{
+	uint32_t word = doc->tokens[name_token].word;
+	long after = -1;
+	size_t seen = 0;
+	for (size_t k = count; k-- > 0 && seen < LOOKUP_REACH;) {
+		size_t first = (size_t)doc->scratch[2 * k], last = (size_t)doc->scratch[2 * k + 1];
+		if (doc->tokens[last - 1].word != word)
+			continue;
+		seen++;
+		if (first < source_first)
+			return (long)k;
+		after = (long)k;
+	}
+	return after;
+}
+
+static ws_status resolve_source(ws_doc *doc, size_t index, size_t tagged_names)
 {
 	ws_attr_work *w = &doc->attrs[index];
 	ws_span src = w->pub.source;
@@ -357,11 +408,31 @@ static ws_status resolve_source(ws_doc *doc, size_t index)
 			return WS_ERR_NOMEM;
 		entity = find_by_name(doc, pool(doc, off));
 		doc->strings_len = off;
+		size_t name_start = doc->tokens[p.name_first].start, name_end = doc->tokens[p.name_last - 1].end;
+		ws_entity_kind kind = kind_of(doc, &p, first, last);
+		long full = entity < 0 && p.name_last == p.name_first + 1
+				    ? tagged_full_name(doc, tagged_names, p.name_first, first)
+				    : -1;
+		if (full >= 0) {
+			/* "Doe", whom the article named in full where she did not
+			 * speak: the entity takes the full name. */
+			size_t nf = (size_t)doc->scratch[2 * full], nl = (size_t)doc->scratch[2 * full + 1];
+			name_start = doc->tokens[nf].start;
+			name_end = doc->tokens[nl - 1].end;
+			uint8_t cls = (uint8_t)((doc->ner[nf] + 1) / 2); /* 1 person, 2 organization */
+			if (cls == 1)
+				kind = WS_ENTITY_PERSON;
+			else if (cls == 2)
+				kind = WS_ENTITY_ORGANIZATION;
+			if (!pool_add(doc, name_start, name_end, &off))
+				return WS_ERR_NOMEM;
+			entity = find_by_name(doc, pool(doc, off));
+			doc->strings_len = off;
+		}
 		if (entity < 0) {
 			size_t rs = p.role_first < p.role_last ? doc->tokens[p.role_first].start : 0;
 			size_t re = p.role_first < p.role_last ? doc->tokens[p.role_last - 1].end : 0;
-			st = new_entity(doc, doc->tokens[p.name_first].start, doc->tokens[p.name_last - 1].end, rs, re,
-					kind_of(doc, &p, first, last), &entity);
+			st = new_entity(doc, name_start, name_end, rs, re, kind, &entity);
 		} else if (!*pool(doc, doc->entities[entity].role_off) && p.role_first < p.role_last) {
 			/* a role learnt from a later mention */
 			if (!pool_add(doc, doc->tokens[p.role_first].start, doc->tokens[p.role_last - 1].end,
@@ -484,8 +555,12 @@ static ws_status collect_mentions(ws_doc *doc)
 
 ws_status ws_speakers_resolve(ws_doc *doc)
 {
+	size_t tagged_names;
+	ws_status names_st = collect_tagged_names(doc, &tagged_names);
+	if (names_st != WS_OK)
+		return names_st;
 	for (size_t a = 0; a < doc->nattrs; a++) {
-		ws_status st = resolve_source(doc, a);
+		ws_status st = resolve_source(doc, a, tagged_names);
 		if (st != WS_OK)
 			return st;
 	}

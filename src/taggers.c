@@ -137,6 +137,7 @@ ws_status ws_tag_document(ws_doc *doc, const ws_model *model)
 	    !ws_scratch_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, labels, 0) ||
 	    !ws_parse_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, &parse))
 		return WS_ERR_NOMEM;
+	doc->tagged = true;
 	for (size_t si = 0; si < doc->nsentences; si++) {
 		const ws_sentence *sent = &doc->sentences[si];
 		for (size_t from = sent->first; from < sent->last; from += WS_TAG_WINDOW) {
