@@ -146,9 +146,17 @@ speaker-eval: all
 		--pred $(BUILD)/speaker-eval/dev.jsonl --json $(BUILD)/speaker-eval/dev-speakers.json
 .PHONY: speaker-eval models
 
-# Throughput and memory on the dev split repeated to 50 MB (see docs/performance.md).
+# Load time, throughput and memory of MODEL on the dev split repeated to 50 MB
+# (see docs/performance.md); bench-all does the same for each model in turn.
 bench: all
-	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid BENCH_DIR=$(BUILD)/bench PYTHON=$(PYTHON) bench/run.sh
+	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid MODEL=$(MODEL) BENCH_DIR=$(BUILD)/bench PYTHON=$(PYTHON) bench/run.sh
+
+BENCH_MODELS = rules news
+bench-all: all
+	@for m in $(BENCH_MODELS); do \
+		$(MAKE) --no-print-directory bench MODEL=$$m || exit 1; \
+	done
+.PHONY: bench-all
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-gcc build-clang
@@ -164,7 +172,8 @@ help:
 	@echo "make eval-gate        eval of both models, each checked against tests/accuracy_gate.json"
 	@echo "make models           train models/news.wsm from PolNeAR and rewrite models/manifest.json"
 	@echo "make speaker-eval     speaker resolution of pronoun and partial-name sources on dev (MODEL=news)"
-	@echo "make bench            throughput and peak memory on a 50 MB corpus"
+	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
+	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
 	@echo "make build-tests      build everything, tests included, run nothing"
 	@echo "make clean            remove every build folder"
 

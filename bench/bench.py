@@ -1,21 +1,33 @@
 #!/usr/bin/env python3
-"""Throughput and peak memory of whosaid on a JSON Lines corpus.
+"""Throughput, peak memory and load cost of whosaid with one model.
 
-    bench.py --whosaid build/whosaid --texts ../shared/data/polnear/dev/text --dir build/bench
+    bench.py --whosaid build/whosaid --model news --texts ../shared/data/polnear/dev/text --dir build/bench
 
-Builds three corpora from the articles in --texts, each one JSON Lines file
-with one record per article, {"id": "<stem>#<copy>", "text": ...}:
+Load cost: `whosaid --model M --format jsonl` on an empty standard input, once
+to warm up and then --load-runs times (5), for the median wall time; then as
+many runs under /usr/bin/time for the median peak resident set.  That is what
+every process pays before its first document: start-up and opening (reading
+and checking) the model.
+
+Throughput: three corpora built from the articles in --texts, each one JSON
+Lines file with one record per article, {"id": "<stem>#<copy>", "text": ...}:
 
     corpus-1of16.jsonl   a sixteenth of --mb MB of text (3.1 MB)
     corpus-1of4.jsonl    a quarter (12.5 MB)
     corpus-full.jsonl    the articles repeated until the text reaches --mb MB (50)
 
-so that the sizes go 1x, 4x, 16x, and the copies hold whole articles.  Each is run through
-`whosaid --format jsonl --jsonl FILE` with output to /dev/null, once to warm
-up and then --runs times (3); the table gives the median run's wall time, text MB/s
-(MB = 10^6 bytes of UTF-8 article text, not counting JSON syntax), words/s
-(words = \\w+ runs, counted once here in Python), and the peak resident set
-of the median run as /usr/bin/time reports it.  Prints a Markdown table.
+so that the sizes go 1x, 4x, 16x, and the copies hold whole articles.  Each is
+run through `whosaid --model M --format jsonl --jsonl FILE` with output to
+/dev/null, once to warm up and then --runs times (3); the table gives the
+median run's wall time, text MB/s (MB = 10^6 bytes of UTF-8 article text, not
+counting JSON syntax), words/s (words = \\w+ runs, counted once here in
+Python), documents/s, and the peak resident set of the median run.  Wall time
+covers the whole process, load included.  whosaid analyses on one thread, so
+MB/s is also MB/s per core; the last line says whether the slowest corpus
+reaches --target MB/s.
+
+Corpus runs go under /usr/bin/time, and their peak resident set is its %M
+for the median run.  Prints Markdown.
 """
 import argparse
 import json
@@ -68,28 +80,45 @@ def build_corpus(path, arts, target_bytes):
     return nbytes, nwords, ndocs
 
 
-def run_once(cmd, timefile):
-    """Run cmd under /usr/bin/time; return (wall seconds, peak RSS in KiB)."""
-    full = ['/usr/bin/time', '-f', '%M', '-o', timefile] + cmd
+def run_once(cmd, timefile=None):
+    """Run cmd on an empty standard input; return (wall seconds, peak RSS in KiB or None).
+
+    With timefile the run goes under /usr/bin/time for its peak RSS.  The
+    child's own ru_maxrss would be wrong here: Linux carries the forking
+    Python's resident set over exec into it, about 15 MiB.
+    """
+    full = cmd if timefile is None else ['/usr/bin/time', '-f', '%M', '-o', timefile] + cmd
     t0 = time.perf_counter()
-    p = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.run(full, input=b'', stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         err = p.stderr.decode('utf-8', 'replace')[-2000:]
         sys.exit(f'bench: {" ".join(cmd)} exited with {p.returncode}\n{err}')
+    if timefile is None:
+        return wall, None
     with open(timefile) as f:
         lines = [l for l in f.read().split() if l.strip()]
     return wall, int(lines[-1])
+
+
+def median_run(cmd, runs, timefile=None):
+    """One warm-up run (page cache, CPU frequency), then runs timed ones: (median, all walls)."""
+    run_once(cmd, timefile)
+    timed = sorted(run_once(cmd, timefile) for _ in range(runs))
+    return timed[len(timed) // 2], [w for w, _ in timed]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--whosaid', default='build/whosaid')
+    ap.add_argument('--model', default='news', help='rules, a learned model name or a model file')
     ap.add_argument('--texts', required=True, help='folder of .txt articles')
     ap.add_argument('--dir', default='build/bench', help='where the corpora are written')
     ap.add_argument('--mb', type=float, default=50.0, help='text size of the largest corpus, MB')
-    ap.add_argument('--runs', type=int, default=3, help='timed runs after one warm-up')
+    ap.add_argument('--runs', type=int, default=3, help='timed corpus runs after one warm-up')
+    ap.add_argument('--load-runs', type=int, default=5, help='timed empty-input runs after one warm-up')
+    ap.add_argument('--target', type=float, default=1.0, help='MB/s per core the slowest corpus should reach')
     ap.add_argument('--extra', default='', help='more whosaid options, space-separated')
     args = ap.parse_args()
 
@@ -100,26 +129,40 @@ def main():
     os.makedirs(args.dir, exist_ok=True)
     arts = load_articles(args.texts)
     full = int(args.mb * 1e6)
+    timefile = os.path.join(args.dir, 'time.txt')
+    base = [args.whosaid, '--model', args.model, '--format', 'jsonl'] + args.extra.split()
+
+    # The load figures are a few milliseconds for rules, as much as starting
+    # /usr/bin/time costs, so the wall times come from runs without it and the
+    # peak RSS from as many runs under it.
+    (load_wall, _), load_walls = median_run(base, args.load_runs)
+    (_, load_rss), _ = median_run(base, args.load_runs, timefile)
+    print(f'bench: {args.model}: empty input: {", ".join(f"{w:.4f}" for w in load_walls)} s',
+          file=sys.stderr)
 
     rows = []
     for div in (16, 4, 1):
         label = f'1/{div}' if div > 1 else 'full'
         path = os.path.join(args.dir, f'corpus-1of{div}.jsonl' if div > 1 else 'corpus-full.jsonl')
         nbytes, nwords, ndocs = build_corpus(path, arts, full // div)
-        cmd = [args.whosaid, '--format', 'jsonl'] + args.extra.split() + ['--jsonl', path]
-        timefile = os.path.join(args.dir, 'time.txt')
-        run_once(cmd, timefile)  # warm-up: page cache, CPU frequency
-        runs = sorted(run_once(cmd, timefile) for _ in range(args.runs))
-        wall, rss = runs[len(runs) // 2]
-        rows.append((label, ndocs, nbytes, nwords, wall, rss, runs))
-        print(f'bench: {os.path.basename(path)} ({nbytes / 1e6:.1f} MB, {ndocs} articles): '
-              f'{", ".join(f"{r[0]:.3f}" for r in runs)} s', file=sys.stderr)
+        (wall, rss), walls = median_run(base + ['--jsonl', path], args.runs, timefile)
+        rows.append((label, ndocs, nbytes, nwords, wall, rss))
+        print(f'bench: {args.model}: {os.path.basename(path)} ({nbytes / 1e6:.1f} MB, {ndocs} articles): '
+              f'{", ".join(f"{w:.3f}" for w in walls)} s', file=sys.stderr)
 
-    print(f'| corpus | articles | text MB | words | median s | MB/s | words/s | peak RSS MiB |')
-    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
-    for label, ndocs, nbytes, nwords, wall, rss, runs in rows:
-        print(f'| {label} | {ndocs} | {nbytes / 1e6:.1f} | {nwords} | {wall:.3f} | '
-              f'{nbytes / 1e6 / wall:.1f} | {nwords / wall:,.0f} | {rss / 1024:.1f} |')
+    print(f'Model `{args.model}`: load (empty input) {load_wall * 1000:.1f} ms, '
+          f'peak RSS {load_rss / 1024:.1f} MiB')
+    print()
+    print('| corpus | articles | text MB | words | median s | MB/s | words/s | docs/s | peak RSS MiB |')
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    for label, ndocs, nbytes, nwords, wall, rss in rows:
+        print(f'| {label} | {ndocs} | {nbytes / 1e6:.1f} | {nwords:,} | {wall:.3f} | '
+              f'{nbytes / 1e6 / wall:.2f} | {nwords / wall:,.0f} | {ndocs / wall:,.1f} | {rss / 1024:.1f} |')
+    print()
+    slowest = min(nbytes / 1e6 / wall for _, _, nbytes, _, wall, _ in rows)
+    verdict = 'holds' if slowest >= args.target else 'does NOT hold'
+    print(f'Target >= {args.target:g} MB/s per core (one thread): {verdict} '
+          f'for `{args.model}` (slowest corpus {slowest:.2f} MB/s).')
 
 
 if __name__ == '__main__':
