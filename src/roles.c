@@ -334,27 +334,12 @@ static size_t gap(const run *a, const run *b)
 	return a->last <= b->first ? b->first - a->last : a->first >= b->last ? a->first - b->last : 0;
 }
 
-/* The cue run that r belongs to.  First the parse: the cue run most of
- * r's tokens hang from (anchor_of), in its sentence.  Failing that, the
- * nearest cue run in r's sentence, or within the window when close. */
+/* The cue run that r belongs to: the nearest cue run in r's sentence, or
+ * within the window when close; -1 for none.  (Following the parse from
+ * r to the cue it hangs from was measured too: it gives the same
+ * attr.full and fewer contents, because a cue then takes several runs.) */
 static long cue_of_run(const ws_doc *doc, const run *runs, size_t nruns, const run *r, bool same_sentence_only)
 {
-	long voted = -1;
-	size_t most = 0;
-	for (size_t k = 0; k < nruns; k++) {
-		if (runs[k].role != WS_ROLE_B_CUE)
-			continue;
-		size_t votes = 0;
-		for (size_t i = r->first; i < r->last; i++) {
-			cue_anchor an = anchor_of(doc, i);
-			votes += an.cue >= (long)runs[k].first && an.cue < (long)runs[k].last;
-		}
-		if (votes > most) {
-			most = votes;
-			voted = (long)k;
-		}
-	}
-	(void)voted;
 	long best = -1;
 	size_t best_gap = SIZE_MAX;
 	int32_t sentence = doc->tokens[r->first].sentence;
