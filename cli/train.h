@@ -80,6 +80,12 @@ void silver_free(silver_split *s);
 bool annotated_read(const char *data_dir, const char *split, annotated_split *out);
 void annotated_free(annotated_split *s);
 
+/* Weights smaller than this share of a model's largest are dropped when
+ * it is saved.  Measured on dev: the shipped model loses about 0.005 of
+ * attr.full and becomes several times smaller and faster, because most
+ * features only ever earn tiny weights. */
+#define TRAIN_PRUNE 0.03f
+
 typedef struct train_settings {
 	uint64_t seed;
 	unsigned epochs;          /* the most; the best on dev is kept */

@@ -182,7 +182,7 @@ bool train_parser(const train_settings *settings, silver_split *train, silver_sp
 		ws_writer section = {0};
 		ws_linear model;
 		ws_section view = {"EPOCH", NULL, 0, 0};
-		ok = ok && ws_learner_save(learner, 1e-3f, &section);
+		ok = ok && ws_learner_save(learner, TRAIN_PRUNE, &section);
 		view.data = section.data;
 		view.len = section.len;
 		if (ok && ws_linear_load(&model, ws_allocator_or_default(NULL), &view, NULL) != WS_OK)

@@ -262,7 +262,7 @@ bool train_roles(const train_settings *settings, ws_model *model, annotated_spli
 		ws_writer section = {0};
 		ws_linear m;
 		ws_section view = {"EPOCH", NULL, 0, 0};
-		ok = ok && ws_learner_save(learner, 1e-3f, &section);
+		ok = ok && ws_learner_save(learner, TRAIN_PRUNE, &section);
 		view.data = section.data;
 		view.len = section.len;
 		if (ok && ws_linear_load(&m, ws_allocator_or_default(NULL), &view, NULL) != WS_OK)

@@ -168,7 +168,7 @@ static bool train_tagger(const train_settings *settings, ws_tagger_kind kind, co
 		ws_writer section = {0};
 		ws_linear model;
 		ws_section view = {"EPOCH", NULL, 0, 0};
-		ok = ok && ws_learner_save(learner, 1e-4f, &section);
+		ok = ok && ws_learner_save(learner, TRAIN_PRUNE, &section);
 		view.data = section.data;
 		view.len = section.len;
 		if (ok && ws_linear_load(&model, ws_allocator_or_default(NULL), &view, NULL) != WS_OK)

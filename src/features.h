@@ -11,7 +11,7 @@
 
 #include "linear.h"
 
-#define WS_FEATURE_SET_VERSION 2u
+#define WS_FEATURE_SET_VERSION 3u
 #define WS_MAX_FEATURES 128   /* per token, for any stage */
 
 /* A word as the taggers see it: Penn Treebank tokens, where a clitic such

@@ -251,6 +251,7 @@ bool ws_learner_save(ws_learner *l, float prune, ws_writer *out)
 		}
 	}
 	float scale = largest > 0 ? largest / 32767.0f : 1.0f;
+	prune *= largest;
 	if (prune < scale / 2)
 		prune = scale / 2;
 	size_t nkept = 0;

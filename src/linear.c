@@ -104,7 +104,10 @@ static ws_status nomem(ws_error *err)
  * stays far from overflow, so scores are always numbers. */
 #define WS_MAX_WEIGHT 1e12f
 
-static size_t slot_of(uint32_t key, size_t mask) { return (size_t)(key ^ key >> 16) & mask; }
+/* A key's home slot: its top bits.  Keys are hashes, so the top bits
+ * spread them evenly, and a model's keys, stored in ascending order, fill
+ * the table front to back when it loads. */
+static size_t slot_of(uint32_t key, unsigned shift) { return shift >= 32 ? 0 : (size_t)(key >> shift); }
 
 ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err)
 {
@@ -153,17 +156,19 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 
 	m->nfeatures = nfeatures;
 	m->nentries = nentries;
+	m->scale = scale;
+	/* At most two thirds full, so that a probe is short. */
 	size_t nslots = 16;
-	while (nslots < (size_t)nfeatures * 2)
+	m->slot_shift = 28;
+	while (nslots < (size_t)nfeatures + nfeatures / 2) {
 		nslots *= 2;
+		m->slot_shift--;
+	}
 	m->slot_mask = nslots - 1;
 	m->transitions = ws_mem_alloc(a, ntrans * sizeof *m->transitions);
-	m->keys = ws_mem_alloc(a, (size_t)nfeatures * sizeof *m->keys);
-	m->first = ws_mem_alloc(a, ((size_t)nfeatures + 1) * sizeof *m->first);
-	m->entry_label = ws_mem_alloc(a, nentries);
-	m->entry_weight = ws_mem_alloc(a, nentries * sizeof *m->entry_weight);
 	m->slots = ws_mem_alloc(a, nslots * sizeof *m->slots);
-	if (!m->transitions || !m->keys || !m->first || !m->entry_label || !m->entry_weight || !m->slots) {
+	m->entries = ws_mem_alloc(a, nentries * sizeof *m->entries);
+	if (!m->transitions || !m->slots || !m->entries) {
 		ws_linear_free(m, a);
 		return nomem(err);
 	}
@@ -175,26 +180,26 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 			st = bad(err, section, "transition weight is not a number of sensible size");
 	}
 	ws_reader kr = {keys, (size_t)nfeatures * 4, 0, false};
-	memset(m->slots, 0, nslots * sizeof *m->slots);
-	m->first[0] = 0;
-	for (uint32_t f = 0; f < nfeatures && st == WS_OK; f++) {
-		m->first[f + 1] = m->first[f] + counts[f];
-		m->keys[f] = ws_read_u32(&kr);
-		if (f > 0 && m->keys[f] <= m->keys[f - 1])
-			st = bad(err, section, "feature keys are not in order");
-		size_t s = slot_of(m->keys[f], m->slot_mask);
-		while (m->slots[s])
-			s = (s + 1) & m->slot_mask;
-		m->slots[s] = f + 1;
-	}
-	memcpy(m->entry_label, labels, nentries);
 	ws_reader wr = {weights, nentries * 2, 0, false};
-	for (size_t e = 0; e < nentries; e++)
-		m->entry_weight[e] = (float)(int16_t)ws_read_u16(&wr) * scale;
-	for (uint32_t f = 0; f < nfeatures && st == WS_OK; f++)
-		for (uint32_t e = m->first[f]; e < m->first[f + 1] && st == WS_OK; e++)
-			if (m->entry_label[e] >= count || (e > m->first[f] && m->entry_label[e] <= m->entry_label[e - 1]))
+	memset(m->slots, 0, nslots * sizeof *m->slots);
+	uint32_t first = 0, previous = 0;
+	for (uint32_t f = 0; f < nfeatures && st == WS_OK; f++) {
+		uint32_t key = ws_read_u32(&kr);
+		if (f > 0 && key <= previous)
+			st = bad(err, section, "feature keys are not in order");
+		previous = key;
+		size_t s = slot_of(key, m->slot_shift);
+		while (m->slots[s].count)
+			s = (s + 1) & m->slot_mask;
+		m->slots[s] = (ws_slot){key, first, counts[f]};
+		for (uint32_t e = first; e < first + counts[f]; e++) {
+			m->entries[e].label = labels[e];
+			m->entries[e].steps = (int16_t)ws_read_u16(&wr);
+			if (labels[e] >= count || (e > first && labels[e] <= labels[e - 1]))
 				st = bad(err, section, "a feature's labels are out of range or order");
+		}
+		first += counts[f];
+	}
 	if (st != WS_OK)
 		ws_linear_free(m, a);
 	return st;
@@ -225,29 +230,76 @@ bool ws_section_add_label_bias(unsigned char *data, size_t len, const float *bia
 void ws_linear_free(ws_linear *m, const ws_allocator *a)
 {
 	ws_mem_release(a, m->transitions);
-	ws_mem_release(a, m->keys);
-	ws_mem_release(a, m->first);
-	ws_mem_release(a, m->entry_label);
-	ws_mem_release(a, m->entry_weight);
 	ws_mem_release(a, m->slots);
+	ws_mem_release(a, m->entries);
 	memset(m, 0, sizeof *m);
 }
 
 /* ---------------------------------------------------------- inference */
 
+/* The scores sum a few dozen features' weights out of tables of many
+ * megabytes, so nearly every lookup misses the cache.  The lookups are
+ * therefore done in three passes, each fetching ahead what the next will
+ * read, so that the misses overlap instead of following one another. */
 void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
 {
-	for (size_t i = 0; i < n; i++) {
-		uint32_t key = ws_feature_key(features[i]);
-		size_t s = slot_of(key, m->slot_mask);
-		uint32_t f;
-		while ((f = m->slots[s]) != 0 && m->keys[f - 1] != key)
-			s = (s + 1) & m->slot_mask;
-		if (!f)
-			continue;
-		for (uint32_t e = m->first[f - 1]; e < m->first[f]; e++)
-			scores[m->entry_label[e]] += m->entry_weight[e];
+	enum { BATCH = 64 };
+	for (size_t done = 0; done < n; done += BATCH) {
+		size_t k = n - done < BATCH ? n - done : BATCH;
+		uint32_t keys[BATCH];
+		size_t at[BATCH];
+		const ws_slot *found[BATCH];
+		for (size_t i = 0; i < k; i++) {
+			keys[i] = ws_feature_key(features[done + i]);
+			at[i] = slot_of(keys[i], m->slot_shift);
+			__builtin_prefetch(&m->slots[at[i]]);
+		}
+		for (size_t i = 0; i < k; i++) {
+			size_t s = at[i];
+			while (m->slots[s].count && m->slots[s].key != keys[i])
+				s = (s + 1) & m->slot_mask;
+			found[i] = m->slots[s].count ? &m->slots[s] : NULL;
+			if (found[i])
+				__builtin_prefetch(&m->entries[found[i]->first]);
+		}
+		int32_t steps[WS_MAX_LABELS];
+		memset(steps, 0, m->labels.count * sizeof *steps);
+		for (size_t i = 0; i < k; i++) {
+			if (!found[i])
+				continue;
+			const ws_entry *e = &m->entries[found[i]->first];
+			for (uint32_t j = 0; j < found[i]->count; j++)
+				steps[e[j].label] += e[j].steps;
+		}
+		for (uint32_t b = 0; b < m->labels.count; b++)
+			scores[b] += (float)steps[b] * m->scale;
 	}
+}
+
+/* Beyond this many labels (the part-of-speech tagger's 45), each label
+ * looks only at the best few labels of the previous token: the others
+ * cannot win but by a transition weight larger than any the taggers
+ * learn, and the full square would be most of the tagger's time. */
+#define WS_VITERBI_EXACT_UP_TO 16
+#define WS_VITERBI_BEAM 8
+
+/* Indices of the beam largest of v[0..n), in out; returns how many. */
+static uint32_t best_few(const float *v, uint32_t n, uint8_t *out)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (v[i] == -INFINITY)
+			continue;
+		uint32_t at = k < WS_VITERBI_BEAM ? k++ : WS_VITERBI_BEAM;
+		while (at > 0 && v[out[at - 1]] < v[i]) {
+			if (at < WS_VITERBI_BEAM)
+				out[at] = out[at - 1];
+			at--;
+		}
+		if (at < WS_VITERBI_BEAM)
+			out[at] = (uint8_t)i;
+	}
+	return k;
 }
 
 void ws_viterbi(const ws_labels *labels, const float *transitions, const float *emissions, size_t n,
@@ -255,17 +307,27 @@ void ws_viterbi(const ws_labels *labels, const float *transitions, const float *
 {
 	uint32_t L = labels->count;
 	float best[2][WS_MAX_LABELS];
+	uint8_t all[WS_MAX_LABELS], few[WS_VITERBI_BEAM];
 	if (n == 0)
 		return;
-	for (uint32_t b = 0; b < L; b++)
+	for (uint32_t b = 0; b < L; b++) {
 		best[0][b] = labels->allowed[L][b] ? transitions[(size_t)L * L + b] + emissions[b] : -INFINITY;
+		all[b] = (uint8_t)b;
+	}
 	for (size_t t = 1; t < n; t++) {
 		const float *prev = best[(t - 1) & 1];
 		float *cur = best[t & 1];
+		const uint8_t *from = all;
+		uint32_t nfrom = L;
+		if (L > WS_VITERBI_EXACT_UP_TO && (nfrom = best_few(prev, L, few)) > 0)
+			from = few;
+		else
+			nfrom = L;
 		for (uint32_t b = 0; b < L; b++) {
 			float top = -INFINITY;
-			uint8_t arg = 0;
-			for (uint32_t p = 0; p < L; p++) {
+			uint8_t arg = from[0];
+			for (uint32_t k = 0; k < nfrom; k++) {
+				uint32_t p = from[k];
 				if (!labels->allowed[p][b])
 					continue;
 				float s = prev[p] + transitions[(size_t)p * L + b];

@@ -30,16 +30,29 @@ bool ws_labels_set(ws_labels *labels, const char *const *names, uint32_t count);
 /* Index of a label by name, or -1. */
 int ws_label_index(const ws_labels *labels, const char *name);
 
+/* A feature of a loaded model: its key, where its entries start and how
+ * many there are (0 marks an empty slot of the hash table). */
+typedef struct ws_slot {
+	uint32_t key;
+	uint32_t first;
+	uint32_t count;
+} ws_slot;
+
+/* One weight: a number of steps of the model's scale, for one label. */
+typedef struct ws_entry {
+	int16_t steps;
+	uint8_t label;
+} ws_entry;
+
 typedef struct ws_linear {
 	ws_labels labels;
 	float *transitions;     /* (count + 1) x count; the last row is the start */
-	uint32_t *keys;         /* features (ws_feature_key), ascending */
-	uint32_t *first;        /* nfeatures + 1: feature f's entries are first[f]..first[f+1] */
-	uint8_t *entry_label;
-	float *entry_weight;
-	size_t nfeatures, nentries;
-	uint32_t *slots;        /* hash index over keys: feature + 1, 0 = empty */
+	float scale;            /* the weight of one step */
+	ws_slot *slots;         /* hash table over the features, by key */
 	size_t slot_mask;
+	unsigned slot_shift;    /* a key's home slot is key >> slot_shift */
+	ws_entry *entries;
+	size_t nfeatures, nentries;
 } ws_linear;
 
 /* A feature: a template number and a string, hashed together. */
@@ -85,7 +98,8 @@ bool ws_learner_update(ws_learner *l, const uint64_t *features, const uint32_t *
  * n x count floats, back n x count bytes). */
 void ws_learner_decode(const ws_learner *l, const uint64_t *features, const uint32_t *offsets, size_t n,
 		       float *emissions, uint8_t *back, uint8_t *out);
-/* The averaged weights, weights below prune in magnitude dropped, in the
+/* The averaged weights, those below prune times the largest in magnitude
+ * dropped (and a feature with none left), in the
  * section format ws_linear_load() reads. */
 bool ws_learner_save(ws_learner *l, float prune, ws_writer *out);
 size_t ws_learner_features(const ws_learner *l);

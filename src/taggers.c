@@ -16,6 +16,10 @@
  * sentences are far shorter. */
 #define WS_TAG_WINDOW 256
 
+/* A word at least this likely to be a cue makes its sentence worth a
+ * parse (about six sentences in ten of news). */
+#define WS_PARSE_CUE_PROBABILITY 0.25
+
 bool ws_scratch_reserve(ws_scratch *s, const ws_allocator *a, size_t words, uint32_t labels, size_t record_size)
 {
 	size_t cells = words * labels;
@@ -97,6 +101,23 @@ static size_t cut_words(const ws_doc *doc, const ws_sentence *sent, ws_word *wor
 	return n;
 }
 
+/* The tree matters to the labeller around cues (what hangs from a
+ * speech verb), and parsing is the costliest stage: a sentence without a
+ * word that may be a cue, and without a quotation mark, is left unparsed.
+ * Training reads documents through this same code, so the labeller learns
+ * what an unparsed sentence looks like. */
+static bool worth_parsing(const ws_doc *doc, const ws_model *model, const ws_sentence *window)
+{
+	for (size_t i = window->first; i < window->last; i++) {
+		const ws_token *t = &doc->tokens[i];
+		if (t->kind == WS_TOK_QUOTE ||
+		    (t->kind == WS_TOK_WORD &&
+		     ws_cue_probability(model, doc->text + t->start, t->end - t->start, t->word) >= WS_PARSE_CUE_PROBABILITY))
+			return true;
+	}
+	return false;
+}
+
 /* Tag the tokens of one window (a sentence, or part of a long one). */
 static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *window)
 {
@@ -110,7 +131,10 @@ static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *wi
 	ws_parse_state parse;
 	float scores[WS_MAX_LABELS];
 	ws_parse_reserve(s, &doc->allocator, 2 * WS_TAG_WINDOW, &parse); /* reserved by the caller */
-	ws_parse_sentence(&model->dep, &model->dep_actions, words, n, s->atoms, s->features, scores, &parse);
+	if (worth_parsing(doc, model, window))
+		ws_parse_sentence(&model->dep, &model->dep_actions, words, n, s->atoms, s->features, scores, &parse);
+	else
+		ws_parse_start(&parse, n);
 	/* Walk backwards so that each token keeps its first word's tags; a
 	 * token's head is the token of its first word's head, unless that is
 	 * the token itself (a clitic's host). */

@@ -880,7 +880,7 @@ static void expect_section_refused(const handmade *h, const char *want)
 	assert_int_equal(err.code, WS_ERR_MODEL);
 	if (!strstr(err.message, want))
 		fail_msg("message \"%s\" does not say \"%s\"", err.message, want);
-	assert_null(m.keys);
+	assert_null(m.slots);
 	assert_null(m.transitions);
 
 	ws_writer file = {0};
@@ -1167,8 +1167,9 @@ static void test_open_fails_cleanly_at_every_allocation(void **state)
 		failures++;
 		assert_true(n < 1000);
 	}
-	/* The model, the cue table, the description and six arrays per stage. */
-	assert_true(failures >= 3 + 6 * N_OF(tiny_stages));
+	/* The model, the cue table, the description and three arrays per
+	 * stage (transitions, the feature table, the weights). */
+	assert_true(failures >= 3 + 3 * N_OF(tiny_stages));
 }
 
 /* ---------------------------------------------------------- perceptron */
