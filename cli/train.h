@@ -108,6 +108,17 @@ bool train_parser(const train_settings *settings, silver_split *train, silver_sp
 bool train_roles(const train_settings *settings, ws_model *model, annotated_split *train,
 		 annotated_split *dev, ws_writer *out, double *dev_score);
 
+/* Rates a loaded model on dev; sets *ok false when it runs out of memory. */
+typedef double (*train_dev_score)(const ws_linear *model, void *context, bool *ok);
+
+/* The end of an epoch, the same for every stage: save the averaged
+ * weights, load them back as a shipped model is loaded, rate them on dev,
+ * and keep the section in best when it beats *best_score.  The epoch's
+ * score and feature count are returned for the progress line.  False
+ * when memory runs out. */
+bool train_keep_best(ws_learner *learner, train_dev_score score, void *context, ws_writer *best,
+		     double *best_score, double *epoch_score, size_t *features);
+
 void train_progress(const train_settings *settings, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

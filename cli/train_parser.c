@@ -79,7 +79,7 @@ static bool sentence_gold(const parser_data *p, const silver_split *split, size_
 
 /* Parse a split with a loaded model; returns labelled attachment. */
 static double attachment(const ws_linear *m, const parser_data *p, silver_split *split, ws_parse_state *st,
-			 ws_atoms *atoms, uint64_t *features, int *rels)
+			 ws_atoms *atoms, uint64_t *features)
 {
 	size_t right = 0, total = 0;
 	float scores[WS_MAX_LABELS];
@@ -95,8 +95,22 @@ static double attachment(const ws_linear *m, const parser_data *p, silver_split 
 			total++;
 		}
 	}
-	(void)rels;
 	return total ? (double)right / (double)total : 0;
+}
+
+typedef struct parser_dev {
+	const parser_data *p;
+	silver_split *dev;
+	ws_parse_state *st;
+	ws_atoms *atoms;
+	uint64_t *features;
+} parser_dev;
+
+static double rate_parser(const ws_linear *model, void *context, bool *ok)
+{
+	parser_dev *d = context;
+	*ok = true;
+	return attachment(model, d->p, d->dev, d->st, d->atoms, d->features);
 }
 
 bool train_parser(const train_settings *settings, silver_split *train, silver_split *dev, ws_writer *out,
@@ -179,29 +193,15 @@ bool train_parser(const train_settings *settings, silver_split *train, silver_sp
 				ws_parse_apply(&st, &p.actions, gold);
 			}
 		}
-		ws_writer section = {0};
-		ws_linear model;
-		ws_section view = {"EPOCH", NULL, 0, 0};
-		ok = ok && ws_learner_save(learner, TRAIN_PRUNE, &section);
-		view.data = section.data;
-		view.len = section.len;
-		if (ok && ws_linear_load(&model, ws_allocator_or_default(NULL), &view, NULL) != WS_OK)
-			ok = false;
-		if (ok) {
-			double score = attachment(&model, &p, dev, &st, atoms, features, rels);
+		parser_dev dev_context = {&p, dev, &st, atoms, features};
+		double score = 0;
+		size_t nfeatures = 0;
+		ok = ok && train_keep_best(learner, rate_parser, &dev_context, out, dev_score, &score, &nfeatures);
+		if (ok)
 			train_progress(settings,
 				       "parser epoch %u: %zu of %zu actions wrong, %zu sentences left out, dev LAS %.4f, %zu features",
-				       epoch, wrong, steps, skipped, score, model.nfeatures);
-			ws_linear_free(&model, ws_allocator_or_default(NULL));
-			if (score > *dev_score) {
-				*dev_score = score;
-				out->len = 0;
-				ws_write_bytes(out, section.data, section.len);
-				ok = !out->failed;
-			}
-		}
-		ws_writer_free(&section);
-		if (!ok)
+				       epoch, wrong, steps, skipped, score, nfeatures);
+		else
 			cli_message("out of memory training the parser");
 	}
 	ws_learner_free(learner);

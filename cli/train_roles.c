@@ -167,6 +167,18 @@ static bool label_dev(const ws_linear *m, const role_data *dev, uint8_t *out)
 	return ok;
 }
 
+typedef struct roles_dev {
+	const role_data *dev;
+	uint8_t *predicted;
+} roles_dev;
+
+static double rate_roles(const ws_linear *model, void *context, bool *ok)
+{
+	roles_dev *r = context;
+	*ok = label_dev(model, r->dev, r->predicted);
+	return role_span_f1(r->dev, r->predicted);
+}
+
 /* Coordinate ascent over a bias per role (added to its B- and I- labels)
  * on dev span F1: the perceptron's scores favour O, and a role that is
  * found too rarely gains from a nudge.  Returns the tuned score. */
@@ -259,29 +271,15 @@ bool train_roles(const train_settings *settings, ws_model *model, annotated_spli
 			wrong += memcmp(best, tr.gold + first, n) != 0;
 			ok = ws_learner_update(learner, features, offsets, n, tr.gold + first, best);
 		}
-		ws_writer section = {0};
-		ws_linear m;
-		ws_section view = {"EPOCH", NULL, 0, 0};
-		ok = ok && ws_learner_save(learner, TRAIN_PRUNE, &section);
-		view.data = section.data;
-		view.len = section.len;
-		if (ok && ws_linear_load(&m, ws_allocator_or_default(NULL), &view, NULL) != WS_OK)
-			ok = false;
-		if (ok) {
-			ok = label_dev(&m, &dv, predicted);
-			double score = role_span_f1(&dv, predicted);
-			train_progress(settings, "attributions epoch %u: %zu of %zu paragraphs wrong, dev span F1 %.4f, %zu features",
-				       epoch, wrong, tr.nwindows, score, m.nfeatures);
-			ws_linear_free(&m, ws_allocator_or_default(NULL));
-			if (score > *dev_score) {
-				*dev_score = score;
-				out->len = 0;
-				ws_write_bytes(out, section.data, section.len);
-				ok = !out->failed;
-			}
-		}
-		ws_writer_free(&section);
-		if (!ok)
+		roles_dev dev_context = {&dv, predicted};
+		double score = 0;
+		size_t features = 0;
+		ok = ok && train_keep_best(learner, rate_roles, &dev_context, out, dev_score, &score, &features);
+		if (ok)
+			train_progress(settings,
+				       "attributions epoch %u: %zu of %zu paragraphs wrong, dev span F1 %.4f, %zu features",
+				       epoch, wrong, tr.nwindows, score, features);
+		else
 			cli_message("out of memory training the attribution labeller");
 	}
 	if (ok)

@@ -128,6 +128,21 @@ static double name_f1(const silver_split *split, const uint8_t *predicted)
 	return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
 }
 
+typedef struct tagger_dev {
+	ws_tagger_kind kind;
+	silver_split *dev;
+	uint8_t *predicted;
+} tagger_dev;
+
+/* Part of speech: accuracy; names: exact name F1. */
+static double rate_tagger(const ws_linear *model, void *context, bool *ok)
+{
+	tagger_dev *t = context;
+	*ok = tag_split(model, t->kind, t->dev, t->predicted);
+	return t->kind == WS_TAGGER_POS ? accuracy(t->dev->gold_pos, t->predicted, t->dev->nwords)
+					: name_f1(t->dev, t->predicted);
+}
+
 /* Epochs of the perceptron over one split; the best on dev goes to out. */
 static bool train_tagger(const train_settings *settings, ws_tagger_kind kind, const ws_labels *labels,
 			 silver_split *train, const uint8_t *gold, silver_split *dev, ws_writer *out,
@@ -165,30 +180,14 @@ static bool train_tagger(const train_settings *settings, ws_tagger_kind kind, co
 			wrong += memcmp(best, gold + first, n) != 0;
 			ok = ws_learner_update(learner, table.features, offsets, n, gold + first, best);
 		}
-		ws_writer section = {0};
-		ws_linear model;
-		ws_section view = {"EPOCH", NULL, 0, 0};
-		ok = ok && ws_learner_save(learner, TRAIN_PRUNE, &section);
-		view.data = section.data;
-		view.len = section.len;
-		if (ok && ws_linear_load(&model, ws_allocator_or_default(NULL), &view, NULL) != WS_OK)
-			ok = false;
-		if (ok) {
-			ok = tag_split(&model, kind, dev, predicted);
-			double score = kind == WS_TAGGER_POS ? accuracy(dev->gold_pos, predicted, dev->nwords)
-							     : name_f1(dev, predicted);
+		tagger_dev dev_context = {kind, dev, predicted};
+		double score = 0;
+		size_t features = 0;
+		ok = ok && train_keep_best(learner, rate_tagger, &dev_context, out, dev_score, &score, &features);
+		if (ok)
 			train_progress(settings, "%s epoch %u: %zu of %zu training sentences wrong, dev %.4f, %zu features",
-				       what, epoch, wrong, train->nsentences, score, model.nfeatures);
-			ws_linear_free(&model, ws_allocator_or_default(NULL));
-			if (score > *dev_score) {
-				*dev_score = score;
-				out->len = 0;
-				ws_write_bytes(out, section.data, section.len);
-				ok = !out->failed;
-			}
-		}
-		ws_writer_free(&section);
-		if (!ok)
+				       what, epoch, wrong, train->nsentences, score, features);
+		else
 			cli_message("out of memory training the %s tagger", what);
 	}
 	free_features(&table);
