@@ -6,8 +6,10 @@
  * the averaged perceptron's weights.  The features are the words around
  * the token, their part of speech and names, the quotation structure, the
  * cue lexicon, where the nearest cue-like word is and what lies between,
- * and what the rules (attribution.c) made of the token: the labeller
- * learns where the rules are right and where they are not.
+ * the dependency tree (the relation by which a token hangs from a cue:
+ * the subject of "said" is a source, the clause under it content), and
+ * what the rules (attribution.c) made of the token: the labeller learns
+ * where the rules are right and where they are not.
  *
  * Linking then turns the labelled runs into attributions: every content
  * run goes to the nearest cue of its sentence (or paragraph), so a quote
@@ -52,7 +54,7 @@ ws_status ws_roles_prepare(ws_doc *doc, const ws_model *model)
 	/* The rules' roles, as B-/I- labels. */
 	for (size_t a = 0; a < doc->nattrs; a++) {
 		const ws_attr_work *w = &doc->attrs[a];
-		ws_span spans[3] = {w->pub.source, w->pub.cue, {0, 0}};
+		ws_span spans[2] = {w->pub.source, w->pub.cue};
 		for (size_t k = 0; k < 2 + w->pub.content_count; k++) {
 			ws_span span = k < 2 ? spans[k] : doc->fragments[w->content_first + k - 2];
 			uint8_t begin = k == 0 ? WS_ROLE_B_SOURCE : k == 1 ? WS_ROLE_B_CUE : WS_ROLE_B_CONTENT;

@@ -1,10 +1,12 @@
 /*
- * taggers.c — part of speech and names for every token of a document.
+ * taggers.c — part of speech, names and a dependency tree for every token
+ * of a document.
  *
- * The taggers were trained on Penn Treebank tokens, where "Trump's" is two
- * words; whosaid's tokenizer keeps it whole.  So each sentence is first
- * re-cut into tagger words (a clitic becomes its own word), tagged, and
- * every token then takes the tags of its first word.
+ * The taggers and the parser were trained on Penn Treebank tokens, where
+ * "Trump's" is two words; whosaid's tokenizer keeps it whole.  So each
+ * sentence is first re-cut into tagger words (a clitic becomes its own
+ * word), tagged and parsed (parser.c), and every token then takes the
+ * tags and the head of its first word.
  */
 #include "internal.h"
 #include "features.h"
