@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ bool train_read_article(const char *path, const char *stem, train_article *out)
 	memset(out, 0, sizeof *out);
 	out->text = read_whole(path, &out->len);
 	if (!out->text) {
-		cli_message("cannot read %s", path);
+		cli_message("train: cannot read %s: %s", path, strerror(errno));
 		return false;
 	}
 	out->stem = strdup(stem);
@@ -134,7 +135,7 @@ static bool each_silver_line(const char *data_dir, const char *split, line_fn ea
 	snprintf(path, sizeof path, "%s/silver/%s.conllu", data_dir, split);
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		cli_message("cannot read %s", path);
+		cli_message("train: cannot read %s: %s", path, strerror(errno));
 		return false;
 	}
 	char *line = NULL;
@@ -336,7 +337,7 @@ static bool read_brat(const char *path, annotated_article *item)
 	size_t len;
 	char *ann = read_whole(path, &len);
 	if (!ann) {
-		cli_message("cannot read %s", path);
+		cli_message("train: cannot read %s: %s", path, strerror(errno));
 		return false;
 	}
 	size_t cap = 0;
@@ -413,7 +414,7 @@ bool annotated_read(const char *data_dir, const char *split, annotated_split *ou
 	snprintf(dir_path, sizeof dir_path, "%s/%s/attributions", data_dir, split);
 	DIR *dir = opendir(dir_path);
 	if (!dir) {
-		cli_message("cannot read %s", dir_path);
+		cli_message("train: cannot read %s: %s", dir_path, strerror(errno));
 		return false;
 	}
 	char **names = NULL;

@@ -1,0 +1,1 @@
+$WHOSAID model frobnicate

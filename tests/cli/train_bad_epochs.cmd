@@ -1,0 +1,1 @@
+$WHOSAID train --epochs 0

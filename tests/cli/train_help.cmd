@@ -1,0 +1,1 @@
+$WHOSAID train --help
