@@ -149,6 +149,8 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 			return bad(err, section, "a feature's entry count is out of range");
 		nentries += counts[f];
 	}
+	if (nentries >= WS_MAX_ENTRIES)
+		return bad(err, section, "more weights than a model may hold");
 	const unsigned char *labels = ws_read_bytes(&r, nentries);
 	const unsigned char *weights = ws_read_bytes(&r, nentries * 2);
 	if (r.failed || r.pos != r.len)
@@ -189,9 +191,9 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 			st = bad(err, section, "feature keys are not in order");
 		previous = key;
 		size_t s = slot_of(key, m->slot_shift);
-		while (m->slots[s].count)
+		while (WS_SLOT_COUNT(&m->slots[s]))
 			s = (s + 1) & m->slot_mask;
-		m->slots[s] = (ws_slot){key, first, counts[f]};
+		m->slots[s] = (ws_slot){key, first << 8 | counts[f]};
 		for (uint32_t e = first; e < first + counts[f]; e++) {
 			m->entries[e].label = labels[e];
 			m->entries[e].steps = (int16_t)ws_read_u16(&wr);
@@ -256,19 +258,19 @@ void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, flo
 		}
 		for (size_t i = 0; i < k; i++) {
 			size_t s = at[i];
-			while (m->slots[s].count && m->slots[s].key != keys[i])
+			while (WS_SLOT_COUNT(&m->slots[s]) && m->slots[s].key != keys[i])
 				s = (s + 1) & m->slot_mask;
-			found[i] = m->slots[s].count ? &m->slots[s] : NULL;
+			found[i] = WS_SLOT_COUNT(&m->slots[s]) ? &m->slots[s] : NULL;
 			if (found[i])
-				__builtin_prefetch(&m->entries[found[i]->first]);
+				__builtin_prefetch(&m->entries[WS_SLOT_FIRST(found[i])]);
 		}
 		int32_t steps[WS_MAX_LABELS];
 		memset(steps, 0, m->labels.count * sizeof *steps);
 		for (size_t i = 0; i < k; i++) {
 			if (!found[i])
 				continue;
-			const ws_entry *e = &m->entries[found[i]->first];
-			for (uint32_t j = 0; j < found[i]->count; j++)
+			const ws_entry *e = &m->entries[WS_SLOT_FIRST(found[i])];
+			for (uint32_t j = 0, count = WS_SLOT_COUNT(found[i]); j < count; j++)
 				steps[e[j].label] += e[j].steps;
 		}
 		for (uint32_t b = 0; b < m->labels.count; b++)

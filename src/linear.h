@@ -30,13 +30,17 @@ bool ws_labels_set(ws_labels *labels, const char *const *names, uint32_t count);
 /* Index of a label by name, or -1. */
 int ws_label_index(const ws_labels *labels, const char *name);
 
-/* A feature of a loaded model: its key, where its entries start and how
- * many there are (0 marks an empty slot of the hash table). */
+/* A feature of a loaded model: its key, where its entries start (the
+ * top 24 bits of place) and how many there are (the low 8 bits; 0 marks
+ * an empty slot).  Eight bytes, so that a probe reads one cache line. */
 typedef struct ws_slot {
 	uint32_t key;
-	uint32_t first;
-	uint32_t count;
+	uint32_t place;
 } ws_slot;
+
+#define WS_SLOT_FIRST(s) ((s)->place >> 8)
+#define WS_SLOT_COUNT(s) ((s)->place & 0xFF)
+#define WS_MAX_ENTRIES (1u << 24)
 
 /* One weight: a number of steps of the model's scale, for one label. */
 typedef struct ws_entry {
