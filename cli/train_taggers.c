@@ -20,6 +20,14 @@ typedef struct feature_table {
 	uint32_t *offsets;        /* per word, plus one */
 } feature_table;
 
+static void free_features(feature_table *t)
+{
+	free(t->features);
+	free(t->offsets);
+	t->features = NULL;
+	t->offsets = NULL;
+}
+
 static bool build_features(ws_tagger_kind kind, const silver_split *split, feature_table *out)
 {
 	out->features = malloc(split->nwords * WS_MAX_FEATURES * sizeof *out->features + 1);
@@ -27,6 +35,7 @@ static bool build_features(ws_tagger_kind kind, const silver_split *split, featu
 	ws_atoms *atoms = malloc((split->nwords + 1) * sizeof *atoms);
 	if (!out->features || !out->offsets || !atoms) {
 		free(atoms);
+		free_features(out);
 		return false;
 	}
 	size_t total = 0;
@@ -45,12 +54,6 @@ static bool build_features(ws_tagger_kind kind, const silver_split *split, featu
 	if (fit)
 		out->features = fit;
 	return true;
-}
-
-static void free_features(feature_table *t)
-{
-	free(t->features);
-	free(t->offsets);
 }
 
 /* Tag every sentence of a split with a loaded model into out. */
