@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "counting_allocator.h"
 #include "whosaid.h"
 
 static const char article[] =
@@ -22,47 +23,6 @@ static const char article[] =
 	"According to the Brackton Harbor Council, the pier will reopen. Critics said the plan was rushed. "
 	"Union leader Anna Smith said the union \"highly values\" the offer.";
 
-/* An allocator that fails the allocation numbered fail_at (from 1; 0
- * never fails) and counts live blocks. */
-typedef struct failing {
-	size_t calls, fail_at;
-	long live;
-} failing;
-
-static bool should_fail(failing *f)
-{
-	return ++f->calls == f->fail_at;
-}
-
-static void *f_alloc(void *ctx, size_t size)
-{
-	failing *f = ctx;
-	if (should_fail(f))
-		return NULL;
-	void *p = test_malloc(size);
-	if (p)
-		f->live++;
-	return p;
-}
-
-static void *f_resize(void *ctx, void *ptr, size_t size)
-{
-	failing *f = ctx;
-	if (should_fail(f))
-		return NULL;
-	void *p = test_realloc(ptr, size);
-	if (p && !ptr)
-		f->live++;
-	return p;
-}
-
-static void f_release(void *ctx, void *ptr)
-{
-	failing *f = ctx;
-	if (ptr)
-		f->live--;
-	test_free(ptr);
-}
 
 static void test_null_arguments(void **state)
 {
@@ -103,7 +63,7 @@ static void test_free_null_is_noop(void **state)
 /* An allocator without all three functions is refused, not called. */
 static void test_incomplete_allocator_refused(void **state)
 {
-	const ws_allocator no_release = {f_alloc, f_resize, NULL, NULL};
+	const ws_allocator no_release = {count_alloc, count_resize, NULL, NULL};
 	ws_model *model = (ws_model *)&model;
 	ws_doc *doc = (ws_doc *)&doc;
 	assert_int_equal(ws_model_open("rules", &no_release, &model, NULL), WS_ERR_ARGUMENT);
@@ -151,8 +111,8 @@ static void test_doc_reused_across_analyses(void **state)
 static void test_model_open_fails_at_every_allocation(void **state)
 {
 	for (size_t n = 1;; n++) {
-		failing f = {0, n, 0};
-		ws_allocator a = {f_alloc, f_resize, f_release, &f};
+		counting f = {0, n, 0};
+		ws_allocator a = counting_allocator(&f);
 		ws_model *model = NULL;
 		ws_status st = ws_model_open("rules", &a, &model, NULL);
 		if (st == WS_OK) {
@@ -173,8 +133,8 @@ static void test_analysis_fails_at_every_allocation(void **state)
 	assert_int_equal(ws_model_open("rules", NULL, &model, NULL), WS_OK);
 	size_t failures = 0;
 	for (size_t n = 1;; n++) {
-		failing f = {0, n, 0};
-		ws_allocator a = {f_alloc, f_resize, f_release, &f};
+		counting f = {0, n, 0};
+		ws_allocator a = counting_allocator(&f);
 		ws_doc *doc = NULL;
 		ws_status st = ws_doc_new(&a, &doc);
 		if (st == WS_OK) {

@@ -30,6 +30,7 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "counting_allocator.h"
 #include "internal.h"
 #include "model_file.h"
 #include "linear.h"
@@ -39,43 +40,6 @@
 #define TINY_DAMAGED_PATH "tests/fixtures/tiny-damaged.wsm"
 
 /* ---------------------------------------------------------- allocators */
-
-/* Counts live blocks, and fails the allocation numbered fail_at (from 1;
- * 0 never fails).  Blocks come from cmocka, which reports any left over. */
-typedef struct counting {
-	size_t calls, fail_at;
-	long live;
-} counting;
-
-static void *count_alloc(void *ctx, size_t size)
-{
-	counting *c = ctx;
-	if (++c->calls == c->fail_at)
-		return NULL;
-	void *p = test_malloc(size);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *count_resize(void *ctx, void *ptr, size_t size)
-{
-	counting *c = ctx;
-	if (++c->calls == c->fail_at)
-		return NULL;
-	void *p = test_realloc(ptr, size);
-	if (p && !ptr)
-		c->live++;
-	return p;
-}
-
-static void count_release(void *ctx, void *ptr)
-{
-	counting *c = ctx;
-	if (ptr)
-		c->live--;
-	test_free(ptr);
-}
 
 /* ------------------------------------------------- synthetic sequences */
 
@@ -388,7 +352,7 @@ static const char *refusal_problem(const unsigned char *bytes, size_t len, const
 	if (len)
 		memcpy(copy, bytes, len);
 	counting c = {0, 0, 0};
-	ws_allocator a = {count_alloc, count_resize, count_release, &c};
+	ws_allocator a = counting_allocator(&c);
 	ws_model *m = (ws_model *)&m;
 	memset(err, 0, sizeof *err);
 	ws_status st = ws_model_open_memory(copy, len, &a, &m, err);
@@ -446,7 +410,7 @@ static void test_intact_model_loads_and_analyzes(void **state)
 {
 	(void)state;
 	counting c = {0, 0, 0};
-	ws_allocator a = {count_alloc, count_resize, count_release, &c};
+	ws_allocator a = counting_allocator(&c);
 	ws_model *model = NULL;
 	ws_error err;
 	memset(&err, 0, sizeof err);
@@ -1148,7 +1112,7 @@ static void test_open_fails_cleanly_at_every_allocation(void **state)
 	size_t failures = 0;
 	for (size_t n = 1;; n++) {
 		counting c = {0, n, 0};
-		ws_allocator a = {count_alloc, count_resize, count_release, &c};
+		ws_allocator a = counting_allocator(&c);
 		ws_model *model = (ws_model *)&model;
 		ws_error err;
 		memset(&err, 0, sizeof err);

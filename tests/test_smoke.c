@@ -14,47 +14,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "counting_allocator.h"
 #include "whosaid.h"
-
-typedef struct counting {
-	size_t allocs;      /* alloc and resize calls */
-	size_t live;        /* blocks not yet released */
-} counting;
-
-static void *count_alloc(void *ctx, size_t size)
-{
-	counting *c = ctx;
-	void *p = test_malloc(size);
-	if (p) {
-		c->allocs++;
-		c->live++;
-	}
-	return p;
-}
-
-static void *count_resize(void *ctx, void *ptr, size_t size)
-{
-	counting *c = ctx;
-	void *p = test_realloc(ptr, size);
-	if (p) {
-		c->allocs++;
-		if (!ptr)
-			c->live++;
-	}
-	return p;
-}
-
-static void count_release(void *ctx, void *ptr)
-{
-	counting *c = ctx;
-	if (ptr)
-		c->live--;
-	test_free(ptr);
-}
 
 static void test_model_open_rules(void **state)
 {
-	counting c = {0, 0};
+	counting c = {0, 0, 0};
 	ws_allocator a = {count_alloc, count_resize, count_release, &c};
 	ws_model *model = NULL;
 	ws_error err;
@@ -63,7 +28,7 @@ static void test_model_open_rules(void **state)
 	assert_int_equal(ws_model_open("rules", &a, &model, &err), WS_OK);
 	assert_non_null(model);
 	assert_string_equal(ws_model_name(model), "rules");
-	assert_true(c.allocs > 0);
+	assert_true(c.calls > 0);
 	ws_model_free(model);
 	assert_int_equal(c.live, 0);
 }
@@ -122,13 +87,13 @@ static void test_free_null_is_noop(void **state)
 
 static void test_doc_new_free(void **state)
 {
-	counting c = {0, 0};
+	counting c = {0, 0, 0};
 	ws_allocator a = {count_alloc, count_resize, count_release, &c};
 	ws_doc *doc = NULL;
 
 	assert_int_equal(ws_doc_new(&a, &doc), WS_OK);
 	assert_non_null(doc);
-	assert_true(c.allocs > 0);
+	assert_true(c.calls > 0);
 	assert_int_equal(ws_doc_attribution_count(doc), 0);
 	assert_int_equal(ws_doc_entity_count(doc), 0);
 	assert_null(ws_doc_attribution(doc, 0));
@@ -140,7 +105,7 @@ static void test_doc_new_free(void **state)
 
 static void test_analyze_empty_text(void **state)
 {
-	counting c = {0, 0};
+	counting c = {0, 0, 0};
 	ws_allocator a = {count_alloc, count_resize, count_release, &c};
 	ws_model *model = NULL;
 	ws_doc *doc = NULL;
