@@ -24,6 +24,9 @@
 /* A paragraph longer than this many tokens is labelled in windows. */
 #define WS_ROLE_WINDOW 400
 
+/* The most content fragments one attribution takes. */
+#define MAX_FRAGMENTS 16
+
 /* Cue levels: the cue lexicon's probability, in steps. */
 static uint8_t cue_level_of(double p)
 {
@@ -39,11 +42,14 @@ enum { CUE_LIKE = 4 }; /* the level from which a word counts as a cue */
 ws_status ws_roles_prepare(ws_doc *doc, const ws_model *model)
 {
 	if (!ws_grow(&doc->allocator, (void **)&doc->rule_role, &doc->rule_role_cap, doc->ntokens, 1) ||
-	    !ws_grow(&doc->allocator, (void **)&doc->cue_level, &doc->cue_level_cap, doc->ntokens, 1))
+	    !ws_grow(&doc->allocator, (void **)&doc->cue_level, &doc->cue_level_cap, doc->ntokens, 1) ||
+	    !ws_grow(&doc->allocator, (void **)&doc->scratch, &doc->scratch_cap, doc->ntokens, sizeof *doc->scratch))
 		return WS_ERR_NOMEM;
 	if (doc->ntokens == 0)
 		return WS_OK; /* nothing to read, and no arrays to write */
 	memset(doc->rule_role, WS_ROLE_O, doc->ntokens);
+	for (size_t i = 0; i < doc->ntokens; i++)
+		doc->scratch[i] = -1;
 	for (size_t i = 0; i < doc->ntokens; i++) {
 		const ws_token *t = &doc->tokens[i];
 		double p = t->kind == WS_TOK_WORD
@@ -61,8 +67,11 @@ ws_status ws_roles_prepare(ws_doc *doc, const ws_model *model)
 			if (span.start >= span.end)
 				continue;
 			for (size_t i = ws_token_at(doc, span.start); i < doc->ntokens && doc->tokens[i].start < span.end;
-			     i++)
+			     i++) {
 				doc->rule_role[i] = (uint8_t)(doc->tokens[i].start == span.start ? begin : begin + 1);
+				if (k == 1)
+					doc->scratch[i] = (int32_t)a; /* whose cue it is, for its addressee */
+			}
 		}
 	}
 	return WS_OK;
@@ -369,19 +378,17 @@ static ws_span token_span(const ws_doc *doc, const run *r)
 	return (ws_span){doc->tokens[r->first].start, doc->tokens[r->last - 1].end};
 }
 
-/* The addressee the rules found for a cue at the same place, if any. */
-static ws_span rule_addressee(const ws_doc *doc, size_t nrules, ws_span cue)
+/* The addressee the rules found for a cue at the same place, if any:
+ * doc->scratch holds, per token, the rules' attribution whose cue covers
+ * it (ws_roles_prepare). */
+static ws_span rule_addressee(const ws_doc *doc, const run *cue)
 {
-	for (size_t k = 0; k < nrules; k++) {
-		const ws_attribution *a = &doc->attrs[k].pub;
-		if (a->cue.start < cue.end && cue.start < a->cue.end)
-			return a->addressee;
-	}
+	for (size_t i = cue->first; i < cue->last; i++)
+		if (doc->scratch[i] >= 0)
+			return doc->attrs[doc->scratch[i]].pub.addressee;
 	return (ws_span){0, 0};
 }
 
-/* Attributions from the labels of tokens first..last.  The rules'
- * attributions are still doc->attrs[0..nrules), for their addressees. */
 /* How sure the labeller was of a run: the softmax probability of its
  * label at its first token, its emission scores taken in units of a
  * quarter of the model's largest transition weight (the scale of all it
@@ -400,7 +407,7 @@ static double run_confidence(const float *emissions, float unit, size_t first, c
 }
 
 static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t *labels, run *runs,
-			   size_t nrules, const float *emissions, float unit)
+			   const float *emissions, float unit)
 {
 	size_t nruns = runs_of(labels, first, last, runs);
 	for (size_t k = 0; k < nruns; k++)
@@ -409,11 +416,19 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 	for (size_t k = 0; k < nruns; k++)
 		if (runs[k].role == WS_ROLE_B_SOURCE)
 			runs[k].owner = cue_of_run(doc, runs, nruns, &runs[k], true);
+	/* A cue holds at most MAX_FRAGMENTS contents; any more stand alone
+	 * rather than be lost. */
+	for (size_t c = 0; c < nruns; c++) {
+		size_t held = 0;
+		for (size_t k = 0; k < nruns && runs[c].role == WS_ROLE_B_CUE; k++)
+			if (runs[k].role == WS_ROLE_B_CONTENT && runs[k].owner == (long)c && ++held > MAX_FRAGMENTS)
+				runs[k].owner = -1;
+	}
 	for (size_t c = 0; c < nruns; c++) {
 		bool is_cue = runs[c].role == WS_ROLE_B_CUE;
 		if (runs[c].role == WS_ROLE_B_SOURCE || (runs[c].role == WS_ROLE_B_CONTENT && runs[c].owner >= 0))
 			continue;
-		ws_span content[16];
+		ws_span content[MAX_FRAGMENTS];
 		size_t ncontent = 0;
 		ws_span source = {0, 0}, cue = {0, 0}, addressee = {0, 0};
 		if (is_cue) {
@@ -421,12 +436,12 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 			for (size_t k = 0; k < nruns; k++) {
 				if (runs[k].owner != (long)c)
 					continue;
-				if (runs[k].role == WS_ROLE_B_CONTENT && ncontent < 16)
+				if (runs[k].role == WS_ROLE_B_CONTENT)
 					content[ncontent++] = token_span(doc, &runs[k]);
 				else if (runs[k].role == WS_ROLE_B_SOURCE && source.start == source.end)
 					source = token_span(doc, &runs[k]);
 			}
-			addressee = rule_addressee(doc, nrules, cue);
+			addressee = rule_addressee(doc, &runs[c]);
 		} else
 			content[ncontent++] = token_span(doc, &runs[c]); /* content no cue claimed */
 		/* The cue's confidence, or a content's that no cue claimed. */
@@ -464,7 +479,7 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 		last = ws_roles_window_end(doc, first);
 		ws_roles_features(doc, first, last, s, s->features, s->offsets);
 		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
-		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->emissions, unit);
+		st = link_runs(doc, first, last, s->labels, s->records, s->emissions, unit);
 	}
 	if (st != WS_OK)
 		return st;
