@@ -406,8 +406,29 @@ static double run_confidence(const float *emissions, float unit, size_t first, c
 	return exp((e[r->role] - top) / unit) / sum;
 }
 
+/* A content that no cue claims, in the paragraph of the attribution made
+ * last or the one after, most often goes on what that speaker said (the
+ * next paragraph of a long quote, the rest of a paraphrase): it becomes
+ * one more fragment of that attribution.  Its fragments are the last in
+ * doc->fragments, so this is an append.  Measured on dev: attr.full
+ * 0.550 to 0.558. */
+static bool continue_last(ws_doc *doc, size_t nrules, const run *r)
+{
+	if (doc->nattrs <= nrules || !WS_PUSH(doc, doc->fragments, doc->nfragments, doc->fragments_cap))
+		return false;
+	ws_attr_work *w = &doc->attrs[doc->nattrs - 1];
+	const ws_span *tail = &doc->fragments[w->content_first + w->pub.content_count - 1];
+	int32_t before = doc->sentences[doc->tokens[ws_token_at(doc, tail->start)].sentence].paragraph;
+	int32_t here = doc->sentences[doc->tokens[r->first].sentence].paragraph;
+	if (here > before + 1)
+		return false;
+	doc->fragments[doc->nfragments++] = token_span(doc, r);
+	w->pub.content_count++;
+	return true;
+}
+
 static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t *labels, run *runs,
-			   const float *emissions, float unit)
+			   size_t nrules, const float *emissions, float unit)
 {
 	size_t nruns = runs_of(labels, first, last, runs);
 	for (size_t k = 0; k < nruns; k++)
@@ -442,6 +463,8 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 					source = token_span(doc, &runs[k]);
 			}
 			addressee = rule_addressee(doc, &runs[c]);
+		} else if (continue_last(doc, nrules, &runs[c])) {
+			continue;
 		} else
 			content[ncontent++] = token_span(doc, &runs[c]); /* content no cue claimed */
 		/* The cue's confidence, or a content's that no cue claimed. */
@@ -479,7 +502,7 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 		last = ws_roles_window_end(doc, first);
 		ws_roles_features(doc, first, last, s, s->features, s->offsets);
 		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
-		st = link_runs(doc, first, last, s->labels, s->records, s->emissions, unit);
+		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->emissions, unit);
 	}
 	if (st != WS_OK)
 		return st;
