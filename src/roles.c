@@ -427,8 +427,22 @@ static bool continue_last(ws_doc *doc, size_t nrules, const run *r)
 	return true;
 }
 
+/* A cue without a source of its own in the sentence of the cue before
+ * it shares that one's source: "the mayor said A and added B".  Measured
+ * on dev: attr.full 0.558 to 0.590. */
+static ws_span shared_source(const ws_doc *doc, long previous, const run *cue)
+{
+	if (previous < 0)
+		return (ws_span){0, 0};
+	const ws_attribution *p = &doc->attrs[previous].pub;
+	if (p->source.start == p->source.end ||
+	    doc->tokens[ws_token_at(doc, p->cue.start)].sentence != doc->tokens[cue->first].sentence)
+		return (ws_span){0, 0};
+	return p->source;
+}
+
 static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t *labels, run *runs,
-			   size_t nrules, const float *emissions, float unit)
+			   size_t nrules, const float *emissions, float unit, long *last_cued)
 {
 	size_t nruns = runs_of(labels, first, last, runs);
 	for (size_t k = 0; k < nruns; k++)
@@ -463,6 +477,8 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 					source = token_span(doc, &runs[k]);
 			}
 			addressee = rule_addressee(doc, &runs[c]);
+			if (source.start == source.end)
+				source = shared_source(doc, *last_cued, &runs[c]);
 		} else if (continue_last(doc, nrules, &runs[c])) {
 			continue;
 		} else
@@ -473,6 +489,8 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 						   doc->tokens[runs[c].first].sentence, confidence);
 		if (st != WS_OK)
 			return st;
+		if (is_cue && ncontent)
+			*last_cued = (long)doc->nattrs - 1;
 	}
 	return WS_OK;
 }
@@ -498,11 +516,12 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 	for (size_t i = 0; i < (size_t)(WS_ROLE_LABELS + 1) * WS_ROLE_LABELS; i++)
 		if (model->attr.transitions[i] / 4 > unit)
 			unit = model->attr.transitions[i] / 4;
+	long last_cued = -1; /* the last attribution with a cue */
 	for (size_t first = 0, last; first < doc->ntokens && st == WS_OK; first = last) {
 		last = ws_roles_window_end(doc, first);
 		ws_roles_features(doc, first, last, s, s->features, s->offsets);
 		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
-		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->emissions, unit);
+		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->emissions, unit, &last_cued);
 	}
 	if (st != WS_OK)
 		return st;
