@@ -376,6 +376,26 @@ static long tagged_full_name(const ws_doc *doc, size_t count, size_t name_token,
 	return after;
 }
 
+/* The last person's name of two words or more the tagger found before
+ * token before (among the 16 names before it), or -1. */
+static long last_tagged_person(const ws_doc *doc, size_t count, size_t before)
+{
+	/* The names are in text order: find the last that starts before, then
+	 * step back over organizations and places, a few at most. */
+	size_t lo = 0, hi = count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((size_t)doc->scratch[2 * mid] < before)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo, seen = 0; k-- > 0 && seen < 16; seen++)
+		if ((doc->ner[doc->scratch[2 * k]] + 1) / 2 == 1)
+			return (long)k;
+	return -1;
+}
+
 static ws_status resolve_source(ws_doc *doc, size_t index, size_t tagged_names)
 {
 	ws_attr_work *w = &doc->attrs[index];
@@ -390,6 +410,21 @@ static ws_status resolve_source(ws_doc *doc, size_t index, size_t tagged_names)
 	ws_status st = WS_OK;
 	if (p.pronoun_person || p.pronoun_group) {
 		entity = most_recent(doc, index, p.pronoun_person);
+		if (entity < 0 && p.pronoun_person) {
+			/* nobody spoke yet: the last person the name tagger found */
+			long named = last_tagged_person(doc, tagged_names, first);
+			if (named >= 0) {
+				size_t nf = (size_t)doc->scratch[2 * named], nl = (size_t)doc->scratch[2 * named + 1];
+				size_t off;
+				if (!pool_add(doc, doc->tokens[nf].start, doc->tokens[nl - 1].end, &off))
+					return WS_ERR_NOMEM;
+				entity = find_by_name(doc, pool(doc, off));
+				doc->strings_len = off;
+				if (entity < 0)
+					st = new_entity(doc, doc->tokens[nf].start, doc->tokens[nl - 1].end, 0, 0,
+							WS_ENTITY_PERSON, &entity);
+			}
+		}
 	} else if (p.relative) {
 		/* "Doe, who ..., said": the name just before the pronoun */
 		for (size_t i = first; i-- > 0 && first - i < 6;) {
