@@ -406,6 +406,22 @@ static double run_confidence(const float *emissions, float unit, size_t first, c
 	return exp((e[r->role] - top) / unit) / sum;
 }
 
+/* What linking carries from one paragraph to the next. */
+typedef struct link_state {
+	long last_cued;           /* the last attribution with a cue, or -1 */
+	/* a cue found without content ("she said:"), waiting for the
+	 * content that no cue claims in its paragraph or the next */
+	bool waiting;
+	ws_span source, cue, addressee;
+	int32_t paragraph, sentence;
+	double confidence;
+} link_state;
+
+static int32_t paragraph_of(const ws_doc *doc, size_t token)
+{
+	return doc->sentences[doc->tokens[token].sentence].paragraph;
+}
+
 /* A content that no cue claims, in the paragraph of the attribution made
  * last or the one after, most often goes on what that speaker said (the
  * next paragraph of a long quote, the rest of a paraphrase): it becomes
@@ -442,7 +458,7 @@ static ws_span shared_source(const ws_doc *doc, long previous, const run *cue)
 }
 
 static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t *labels, run *runs,
-			   size_t nrules, const float *emissions, float unit, long *last_cued)
+			   size_t nrules, const float *emissions, float unit, link_state *ls)
 {
 	size_t nruns = runs_of(labels, first, last, runs);
 	for (size_t k = 0; k < nruns; k++)
@@ -478,7 +494,18 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 			}
 			addressee = rule_addressee(doc, &runs[c]);
 			if (source.start == source.end)
-				source = shared_source(doc, *last_cued, &runs[c]);
+				source = shared_source(doc, ls->last_cued, &runs[c]);
+		} else if (ls->waiting && paragraph_of(doc, runs[c].first) <= ls->paragraph + 1 &&
+			   doc->tokens[runs[c].first].start >= ls->cue.end) {
+			/* the content the last cue waited for */
+			ws_span fragment = token_span(doc, &runs[c]);
+			ls->waiting = false;
+			ws_status st = ws_attribution_push(doc, ls->source, ls->cue, ls->addressee, &fragment, 1,
+							   ls->sentence, ls->confidence);
+			if (st != WS_OK)
+				return st;
+			ls->last_cued = (long)doc->nattrs - 1;
+			continue;
 		} else if (continue_last(doc, nrules, &runs[c])) {
 			continue;
 		} else
@@ -489,8 +516,13 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 						   doc->tokens[runs[c].first].sentence, confidence);
 		if (st != WS_OK)
 			return st;
-		if (is_cue && ncontent)
-			*last_cued = (long)doc->nattrs - 1;
+		if (is_cue && ncontent) {
+			ls->last_cued = (long)doc->nattrs - 1;
+			ls->waiting = false;
+		} else if (is_cue) {
+			*ls = (link_state){ls->last_cued, true, source, cue, addressee, paragraph_of(doc, runs[c].first),
+					   doc->tokens[runs[c].first].sentence, confidence};
+		}
 	}
 	return WS_OK;
 }
@@ -516,12 +548,12 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 	for (size_t i = 0; i < (size_t)(WS_ROLE_LABELS + 1) * WS_ROLE_LABELS; i++)
 		if (model->attr.transitions[i] / 4 > unit)
 			unit = model->attr.transitions[i] / 4;
-	long last_cued = -1; /* the last attribution with a cue */
+	link_state ls = {.last_cued = -1};
 	for (size_t first = 0, last; first < doc->ntokens && st == WS_OK; first = last) {
 		last = ws_roles_window_end(doc, first);
 		ws_roles_features(doc, first, last, s, s->features, s->offsets);
 		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
-		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->emissions, unit, &last_cued);
+		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->emissions, unit, &ls);
 	}
 	if (st != WS_OK)
 		return st;
