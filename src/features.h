@@ -75,6 +75,10 @@ typedef struct ws_scratch {
 	size_t labels_cap;
 	void *records;          /* a stage's own records per word */
 	size_t records_cap;     /* in bytes */
+	double *alpha, *beta;   /* the labeller's forward and backward scores */
+	size_t alpha_cap, beta_cap;
+	float *posterior;       /* the probability of each word's label */
+	size_t posterior_cap;
 	int32_t *parse;         /* the parser's stack and arcs: 5 per word */
 	size_t parse_cap;
 	uint8_t *parse_rel;

@@ -48,6 +48,9 @@ void ws_scratch_free(ws_scratch *s, const ws_allocator *a)
 	ws_mem_release(a, s->back);
 	ws_mem_release(a, s->labels);
 	ws_mem_release(a, s->records);
+	ws_mem_release(a, s->alpha);
+	ws_mem_release(a, s->beta);
+	ws_mem_release(a, s->posterior);
 	ws_mem_release(a, s->parse);
 	ws_mem_release(a, s->parse_rel);
 	memset(s, 0, sizeof *s);
