@@ -392,52 +392,74 @@ static ws_span rule_addressee(const ws_doc *doc, const run *cue)
 /* How sure the labeller was of each token's label: its posterior
  * probability, by the forward-backward algorithm over the window, the
  * model's scores read as a linear-chain CRF's in units of `unit` (a
- * temperature: a perceptron's scores have no scale of their own).  Into
- * posterior[t]; alpha and beta hold n x labels each. */
+ * temperature: a perceptron's scores have no scale of their own).  The
+ * sums run in probability space, scaled at every token, so each token
+ * costs one exp() per label.  Into posterior[t]; alpha and beta hold n x
+ * labels each. */
 static void label_posteriors(const ws_linear *m, const float *emissions, const uint8_t *labels, size_t n,
 			     float unit, double *alpha, double *beta, float *posterior)
 {
 	enum { L = WS_ROLE_LABELS };
 	const ws_labels *ls = &m->labels;
-	const float *tr = m->transitions;
-	for (size_t b = 0; b < L; b++)
-		alpha[b] = ls->allowed[L][b] ? (tr[L * L + b] + emissions[b]) / unit : -INFINITY;
-	for (size_t t = 1; t < n; t++)
+	double move[L + 1][L]; /* exp of the transition scores; 0 where not allowed */
+	for (size_t p = 0; p <= L; p++)
+		for (size_t b = 0; b < L; b++)
+			move[p][b] = ls->allowed[p][b] ? exp(m->transitions[p * L + b] / unit) : 0;
+	/* alpha holds exp of the emissions first, then the forward sums. */
+	for (size_t t = 0; t < n; t++) {
+		const float *e = emissions + t * L;
+		float top = e[0];
+		for (size_t b = 1; b < L; b++)
+			top = e[b] > top ? e[b] : top;
+		for (size_t b = 0; b < L; b++)
+			beta[t * L + b] = expf((e[b] - top) / unit); /* kept here until the backward pass */
+	}
+	bool sound = true;
+	for (size_t t = 0; t < n && sound; t++) {
+		double total = 0;
 		for (size_t b = 0; b < L; b++) {
-			double top = -INFINITY, sum = 0;
-			for (size_t p = 0; p < L; p++)
-				if (ls->allowed[p][b] && alpha[(t - 1) * L + p] + tr[p * L + b] / unit > top)
-					top = alpha[(t - 1) * L + p] + tr[p * L + b] / unit;
-			for (size_t p = 0; p < L && top > -INFINITY; p++)
-				if (ls->allowed[p][b])
-					sum += exp(alpha[(t - 1) * L + p] + tr[p * L + b] / unit - top);
-			alpha[t * L + b] = top > -INFINITY ? top + log(sum) + emissions[t * L + b] / unit : -INFINITY;
+			double sum = 0;
+			if (t == 0)
+				sum = move[L][b];
+			else
+				for (size_t p = 0; p < L; p++)
+					sum += alpha[(t - 1) * L + p] * move[p][b];
+			alpha[t * L + b] = sum * beta[t * L + b];
+			total += alpha[t * L + b];
 		}
+		sound = total > 0 && isfinite(total);
+		for (size_t b = 0; b < L && sound; b++)
+			alpha[t * L + b] /= total;
+	}
+	/* beta[t] still holds exp of the emissions at t; the backward sums at
+	 * t + 1 are needed with them, so go from the end, keeping one row. */
+	double next[L], here[L];
 	for (size_t b = 0; b < L; b++)
-		beta[(n - 1) * L + b] = 0;
-	for (size_t t = n - 1; t-- > 0;)
+		next[b] = 1;
+	for (size_t t = n; t-- > 0 && sound;) {
+		double mass = 0;
+		for (size_t b = 0; b < L; b++)
+			mass += alpha[t * L + b] * next[b];
+		sound = mass > 0 && isfinite(mass);
+		if (sound)
+			posterior[t] = (float)(alpha[t * L + labels[t]] * next[labels[t]] / mass);
+		if (t == 0)
+			break;
+		double total = 0;
 		for (size_t p = 0; p < L; p++) {
-			double top = -INFINITY, sum = 0;
-			for (size_t b = 0; b < L; b++) {
-				double v = tr[p * L + b] / unit + emissions[(t + 1) * L + b] / unit + beta[(t + 1) * L + b];
-				if (ls->allowed[p][b] && v > top)
-					top = v;
-			}
-			for (size_t b = 0; b < L && top > -INFINITY; b++)
-				if (ls->allowed[p][b])
-					sum += exp(tr[p * L + b] / unit + emissions[(t + 1) * L + b] / unit +
-						   beta[(t + 1) * L + b] - top);
-			beta[t * L + p] = top > -INFINITY ? top + log(sum) : -INFINITY;
+			double sum = 0;
+			for (size_t b = 0; b < L; b++)
+				sum += move[p][b] * beta[t * L + b] * next[b];
+			here[p] = sum;
+			total += sum;
 		}
-	double top = -INFINITY, sum = 0;
-	for (size_t b = 0; b < L; b++)
-		if (alpha[(n - 1) * L + b] > top)
-			top = alpha[(n - 1) * L + b];
-	for (size_t b = 0; b < L; b++)
-		sum += exp(alpha[(n - 1) * L + b] - top);
-	double log_z = top + log(sum);
-	for (size_t t = 0; t < n; t++)
-		posterior[t] = (float)exp(alpha[t * L + labels[t]] + beta[t * L + labels[t]] - log_z);
+		sound = sound && total > 0 && isfinite(total);
+		for (size_t p = 0; p < L && sound; p++)
+			next[p] = here[p] / total;
+	}
+	if (!sound) /* scores too far apart for doubles: the decision was clear */
+		for (size_t t = 0; t < n; t++)
+			posterior[t] = 1;
 }
 
 /* An attribution's confidence: the mean posterior of its cue's labels
@@ -605,8 +627,10 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 		last = ws_roles_window_end(doc, first);
 		ws_roles_features(doc, first, last, s, s->features, s->offsets);
 		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
-		label_posteriors(&model->attr, s->emissions, s->labels, last - first, unit, s->alpha, s->beta,
-				 s->posterior);
+		/* A paragraph labelled all O yields no attribution to rate. */
+		if (memchr(s->labels, WS_ROLE_B_CUE, last - first) || memchr(s->labels, WS_ROLE_B_CONTENT, last - first))
+			label_posteriors(&model->attr, s->emissions, s->labels, last - first, unit, s->alpha,
+					 s->beta, s->posterior);
 		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->posterior, &ls);
 	}
 	if (st != WS_OK)
