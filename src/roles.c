@@ -14,7 +14,11 @@
  * Linking then turns the labelled runs into attributions: every content
  * run goes to the nearest cue of its sentence (or paragraph), so a quote
  * interrupted by its cue ("A," she said, "B.") becomes one attribution
- * with two fragments; each cue takes the nearest source of its sentence.
+ * with two fragments; each cue takes the nearest source of its sentence,
+ * or shares the source of the cue before it in the sentence; a content no
+ * cue claims goes to a cue still waiting for one ("she said:") or goes on
+ * the attribution before it.  Each attribution's confidence is the
+ * posterior probability of its cue.
  */
 #include "internal.h"
 
