@@ -17,40 +17,30 @@
 /* ------------------------------------------------------------- CRC-32 */
 
 /* The IEEE polynomial (as in zlib and PNG), eight bytes at a time
- * ("slicing by 8"): a model of tens of megabytes is checked on every
- * load, so this is most of what loading costs.  The tables are built on
- * first use; every thread builds the same values, so a race is harmless. */
-static uint32_t crc_tables[8][256];
-static volatile int crc_ready;
-
-static void crc_build(void)
+ * ("slicing by 8"): a model of megabytes is checked on every load.  The
+ * tables are built on each call, a few microseconds, so that nothing is
+ * shared between threads that load models at the same time. */
+uint32_t ws_crc32(const void *data, size_t len)
 {
+	uint32_t tables[8][256];
 	for (uint32_t i = 0; i < 256; i++) {
 		uint32_t c = i;
 		for (int k = 0; k < 8; k++)
 			c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-		crc_tables[0][i] = c;
+		tables[0][i] = c;
 	}
 	for (uint32_t i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			crc_tables[t][i] = crc_tables[0][crc_tables[t - 1][i] & 0xFF] ^ (crc_tables[t - 1][i] >> 8);
-	crc_ready = 1;
-}
-
-uint32_t ws_crc32(const void *data, size_t len)
-{
-	if (!crc_ready)
-		crc_build();
+			tables[t][i] = tables[0][tables[t - 1][i] & 0xFF] ^ (tables[t - 1][i] >> 8);
 	const unsigned char *p = data;
 	uint32_t c = 0xFFFFFFFFu;
 	for (; len >= 8; len -= 8, p += 8) {
 		uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-		c = crc_tables[7][lo & 0xFF] ^ crc_tables[6][(lo >> 8) & 0xFF] ^ crc_tables[5][(lo >> 16) & 0xFF] ^
-		    crc_tables[4][lo >> 24] ^ crc_tables[3][p[4]] ^ crc_tables[2][p[5]] ^ crc_tables[1][p[6]] ^
-		    crc_tables[0][p[7]];
+		c = tables[7][lo & 0xFF] ^ tables[6][(lo >> 8) & 0xFF] ^ tables[5][(lo >> 16) & 0xFF] ^
+		    tables[4][lo >> 24] ^ tables[3][p[4]] ^ tables[2][p[5]] ^ tables[1][p[6]] ^ tables[0][p[7]];
 	}
 	for (; len > 0; len--, p++)
-		c = crc_tables[0][(c ^ *p) & 0xFF] ^ (c >> 8);
+		c = tables[0][(c ^ *p) & 0xFF] ^ (c >> 8);
 	return c ^ 0xFFFFFFFFu;
 }
 
