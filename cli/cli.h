@@ -35,6 +35,7 @@ typedef struct cli_options {
 	const char *id_field;
 	const char *output_dir;   /* NULL: everything to standard output */
 	bool quiet;               /* no per-document messages on stderr */
+	unsigned jobs;            /* analysis threads (parallel.c) */
 	char **inputs;            /* FILE, DIR or "-"; never empty after parsing */
 	size_t ninputs;
 } cli_options;
@@ -61,6 +62,26 @@ void cli_doc_clear(cli_doc *doc);
  * (model_command.c); argv[0] is the subcommand's name. */
 int train_main(int argc, char **argv);
 int model_main(int argc, char **argv);
+
+/* ------------------------------------------------------------ main.c */
+
+#define CLI_MAX_JOBS 256
+/* Room for a path as long as PATH_MAX and the library's message. */
+#define CLI_REASON_SIZE (4096 + 256 + 8)
+
+enum { CLI_DOC_ANALYSED, CLI_DOC_FAILED, CLI_DOC_FATAL };
+
+/* Analyse one read document with doc and render its record into record
+ * (emptied first).  CLI_DOC_FAILED when the record is an error record,
+ * CLI_DOC_FATAL when not even that could be rendered; reason then says
+ * why.  Prints nothing, so that threads can run it. */
+int cli_analyze_document(const cli_options *opt, const ws_model *model, ws_doc *doc, const cli_doc *d,
+			 bool tsv_header, ws_buffer *record, char *reason, size_t reason_size);
+/* Print a document's failure, if any, on stderr (unless --quiet); the
+ * exit status it stands for. */
+int cli_report_document(const cli_options *opt, int result, const char *reason);
+/* A reader's remark on stderr, once per run. */
+void cli_show_notice(const cli_options *opt, const cli_doc *d, bool *shown);
 
 /* Formatted message on stderr, "whosaid: " first and a newline after. */
 #if defined(__GNUC__)
@@ -118,5 +139,11 @@ int cli_sink_free(cli_sink *sink);
 
 /* Extension of the files --output-dir writes in a format: ".ann", ... */
 const char *cli_format_extension(ws_format format);
+
+/* --------------------------------------------------------- parallel.c */
+
+/* Every document of src, analysed on opt->jobs threads, written to sink
+ * in input order; an exit status. */
+int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, cli_sink *sink);
 
 #endif /* WHOSAID_CLI_H */

@@ -83,6 +83,9 @@ static const char help_text[] =
 	"                         (default: none, all records to standard output)\n"
 	"  -q, --quiet            no per-document error messages on stderr\n"
 	"                         (the error records and exit status remain)\n"
+	"  -j, --jobs N           analyse on N threads sharing one model; records\n"
+	"                         still come out in input order (default: the\n"
+	"                         number of cores)\n"
 	"  -h, --help             show this help and exit\n"
 	"      --version          show the version and exit\n"
 	"\n"
@@ -98,7 +101,7 @@ static const char help_text[] =
 
 enum option_id {
 	OPT_FORMAT, OPT_OFFSETS, OPT_MODEL, OPT_JSONL, OPT_TEXT_FIELD, OPT_ID_FIELD,
-	OPT_OUTPUT_DIR, OPT_QUIET, OPT_HELP, OPT_VERSION
+	OPT_OUTPUT_DIR, OPT_QUIET, OPT_JOBS, OPT_HELP, OPT_VERSION
 };
 
 static const struct option_spec {
@@ -115,6 +118,7 @@ static const struct option_spec {
 	{"id-field", 0, true, OPT_ID_FIELD},
 	{"output-dir", 'o', true, OPT_OUTPUT_DIR},
 	{"quiet", 'q', false, OPT_QUIET},
+	{"jobs", 'j', true, OPT_JOBS},
 	{"help", 'h', false, OPT_HELP},
 	{"version", 0, false, OPT_VERSION},
 };
@@ -169,6 +173,14 @@ static int apply_option(cli_options *opt, enum option_id id, const char *value,
 		opt->output_dir = value;
 		return PARSE_RUN;
 	case OPT_QUIET: opt->quiet = true; return PARSE_RUN;
+	case OPT_JOBS: {
+		char *end;
+		unsigned long n = strtoul(value, &end, 10);
+		if (*end || end == value || n < 1 || n > CLI_MAX_JOBS)
+			return usage_error("--jobs needs a number of threads from 1 to 256, not '%s'", value);
+		opt->jobs = (unsigned)n;
+		return PARSE_RUN;
+	}
 	case OPT_HELP: return PARSE_HELP;
 	case OPT_VERSION: return PARSE_VERSION;
 	}
@@ -235,6 +247,10 @@ static int parse_options(int argc, char **argv, cli_options *opt)
 		opt->inputs[0] = stdin_only[0];
 		opt->ninputs = 1;
 	}
+	if (opt->jobs == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		opt->jobs = cores < 1 ? 1 : cores > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)cores;
+	}
 	/* A person at a terminal reads text; a pipe or a file gets JSON Lines. */
 	if (!format_given && !opt->output_dir && isatty(STDOUT_FILENO))
 		opt->format = WS_FORMAT_TEXT;
@@ -252,57 +268,61 @@ typedef struct cli_run {
 	bool notice_shown;
 } cli_run;
 
-enum { DOC_ANALYSED, DOC_FAILED, DOC_FATAL };
-
-/* Analyse one document and render its record into run->record (emptied
- * first).  DOC_FAILED when the record is an error record, DOC_FATAL when
- * not even that could be rendered. */
-static int process_document(cli_run *run, const cli_doc *d)
+int cli_analyze_document(const cli_options *opt, const ws_model *model, ws_doc *doc, const cli_doc *d,
+			 bool tsv_header, ws_buffer *record, char *reason, size_t reason_size)
 {
-	const cli_options *opt = run->opt;
 	ws_render_options ro = {
 		.format = opt->format,
 		.offsets = opt->offsets,
 		.id = d->id,
 		.extra_json = d->extra,
-		.tsv_header = opt->format == WS_FORMAT_TSV && (opt->output_dir || !run->header_written),
+		.tsv_header = tsv_header,
 	};
 	ws_error err = {0};
-	/* room for a path as long as PATH_MAX and the library's message */
-	char message[4096 + sizeof err.message + 8];
-	const char *reason = d->error;
-	int result;
-	run->record.len = 0;
-
-	if (!reason) {
-		ws_status st = ws_doc_analyze(run->doc, run->model, d->text, d->len, &err);
-		if (st == WS_OK)
-			st = ws_doc_render(run->doc, &ro, &run->record, &err);
-		if (st != WS_OK) {
-			snprintf(message, sizeof message, "%s: %s", d->origin, err.message);
-			reason = message;
-		}
-	}
-	if (!reason) {
-		result = DOC_ANALYSED;
-	} else if (ws_render_failure(&ro, reason, &run->record, &err) != WS_OK) {
-		cli_message("%s: cannot write an error record: %s", d->origin, err.message);
-		result = DOC_FATAL;
+	record->len = 0;
+	reason[0] = '\0';
+	if (d->error) {
+		snprintf(reason, reason_size, "%s", d->error);
 	} else {
-		if (!opt->quiet)
-			cli_message("%s", reason);
-		result = DOC_FAILED;
+		ws_status st = ws_doc_analyze(doc, model, d->text, d->len, &err);
+		if (st == WS_OK)
+			st = ws_doc_render(doc, &ro, record, &err);
+		if (st != WS_OK)
+			snprintf(reason, reason_size, "%s: %s", d->origin, err.message);
 	}
-	if (result != DOC_FATAL && ro.tsv_header)
-		run->header_written = true;
-	return result;
+	if (!reason[0])
+		return CLI_DOC_ANALYSED;
+	if (ws_render_failure(&ro, reason, record, &err) != WS_OK) {
+		snprintf(reason, reason_size, "%s: cannot write an error record: %s", d->origin, err.message);
+		return CLI_DOC_FATAL;
+	}
+	return CLI_DOC_FAILED;
 }
 
-/* All documents, in input order.  Returns the exit status. */
+int cli_report_document(const cli_options *opt, int result, const char *reason)
+{
+	if (result == CLI_DOC_FATAL)
+		cli_message("%s", reason);
+	else if (result == CLI_DOC_FAILED && !opt->quiet)
+		cli_message("%s", reason);
+	return result == CLI_DOC_ANALYSED ? EXIT_OK : EXIT_FAILED;
+}
+
+void cli_show_notice(const cli_options *opt, const cli_doc *d, bool *shown)
+{
+	if (d->notice && !*shown && !opt->quiet) {
+		cli_message("%s: %s (shown once)", d->origin, d->notice);
+		*shown = true;
+	}
+}
+
+/* One document after another on this thread (-j 1). */
 static int run_documents(cli_run *run, cli_source *src, cli_sink *sink)
 {
 	cli_doc d = {0};
 	int status = EXIT_OK;
+	/* room for a path as long as PATH_MAX and the library's message */
+	char reason[CLI_REASON_SIZE];
 	for (;;) {
 		int r = cli_source_next(src, &d);
 		if (r == CLI_DONE)
@@ -312,17 +332,16 @@ static int run_documents(cli_run *run, cli_source *src, cli_sink *sink)
 			status = EXIT_FAILED;
 			break;
 		}
-		if (d.notice && !run->notice_shown && !run->opt->quiet) {
-			cli_message("%s: %s (shown once)", d.origin, d.notice);
-			run->notice_shown = true;
-		}
-		int p = process_document(run, &d);
-		if (p == DOC_FATAL) {
+		cli_show_notice(run->opt, &d, &run->notice_shown);
+		bool header = run->opt->format == WS_FORMAT_TSV && (run->opt->output_dir || !run->header_written);
+		int p = cli_analyze_document(run->opt, run->model, run->doc, &d, header, &run->record, reason,
+					     sizeof reason);
+		if (cli_report_document(run->opt, p, reason) != EXIT_OK)
 			status = EXIT_FAILED;
+		if (p == CLI_DOC_FATAL)
 			break;
-		}
-		if (p == DOC_FAILED)
-			status = EXIT_FAILED;
+		if (header)
+			run->header_written = true;
 		int w = cli_sink_write(sink, &d, &run->record);
 		if (w == CLI_WRITE_ERROR) {
 			status = EXIT_FAILED;
@@ -400,7 +419,7 @@ int main(int argc, char **argv)
 		status = EXIT_FAILED;
 		goto done;
 	}
-	status = run_documents(&run, src, sink);
+	status = opt.jobs > 1 ? cli_run_parallel(&opt, run.model, src, sink) : run_documents(&run, src, sink);
 
 done:
 	if (cli_sink_free(sink) != CLI_WRITTEN)

@@ -1,0 +1,183 @@
+/*
+ * parallel.c — `-j N`: documents analysed on N threads that share one
+ * model, records written in input order, memory bounded.
+ *
+ * The main thread reads documents into a ring of slots and writes the
+ * finished ones in order; worker threads, each with a document object of
+ * its own, analyse whichever slot is waiting.  The ring holds a few slots
+ * per thread, so a stream of any length needs the memory of a few
+ * documents at a time, and a slow document holds back only the writing,
+ * not the other threads, until the ring is full.  The model is only read
+ * while documents are analysed, so the threads share it as it is.
+ */
+#include "cli.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum slot_state { SLOT_FREE, SLOT_QUEUED, SLOT_WORKING, SLOT_DONE };
+
+typedef struct slot {
+	enum slot_state state;
+	cli_doc doc;
+	bool tsv_header;
+	ws_buffer record;
+	int result;               /* CLI_DOC_* */
+	char reason[CLI_REASON_SIZE];
+} slot;
+
+typedef struct pool {
+	const cli_options *opt;
+	const ws_model *model;
+	slot *slots;
+	size_t nslots;
+	size_t queued_from;       /* the oldest slot that may be queued */
+	pthread_mutex_t lock;
+	pthread_cond_t work;      /* a slot was queued, or stop */
+	pthread_cond_t done;      /* a slot was analysed */
+	bool stop;
+} pool;
+
+/* The queued slot read earliest, or NULL. */
+static slot *next_queued(pool *p)
+{
+	for (size_t k = 0; k < p->nslots; k++) {
+		slot *s = &p->slots[(p->queued_from + k) % p->nslots];
+		if (s->state == SLOT_QUEUED)
+			return s;
+	}
+	return NULL;
+}
+
+typedef struct worker {
+	pool *pool;
+	ws_doc *doc;
+	pthread_t thread;
+} worker;
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+	pool *p = w->pool;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		slot *s = next_queued(p);
+		if (!s) {
+			if (p->stop)
+				break;
+			pthread_cond_wait(&p->work, &p->lock);
+			continue;
+		}
+		s->state = SLOT_WORKING;
+		pthread_mutex_unlock(&p->lock);
+		s->result = cli_analyze_document(p->opt, p->model, w->doc, &s->doc, s->tsv_header, &s->record,
+						 s->reason, sizeof s->reason);
+		pthread_mutex_lock(&p->lock);
+		s->state = SLOT_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, cli_sink *sink)
+{
+	size_t nworkers = opt->jobs;
+	pool p = {.opt = opt, .model = model, .nslots = 4 * nworkers};
+	worker *workers = calloc(nworkers, sizeof *workers);
+	p.slots = calloc(p.nslots, sizeof *p.slots);
+	int status = EXIT_SUCCESS;
+	size_t started = 0;
+	if (!workers || !p.slots) {
+		cli_message("out of memory");
+		free(workers);
+		free(p.slots);
+		return EXIT_FAILURE;
+	}
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.done, NULL);
+	for (; started < nworkers; started++) {
+		workers[started].pool = &p;
+		if (ws_doc_new(NULL, &workers[started].doc) != WS_OK ||
+		    pthread_create(&workers[started].thread, NULL, work, &workers[started]) != 0) {
+			ws_doc_free(workers[started].doc);
+			cli_message("cannot start analysis thread %zu of %zu", started + 1, nworkers);
+			status = EXIT_FAILURE;
+			break;
+		}
+	}
+
+	/* failed: the exit status is 1; stopped: read no more, and only let
+	 * go of what was read (out of memory, a failed write, or a record
+	 * that could not even be rendered as an error) */
+	bool failed = status != EXIT_SUCCESS, stopped = failed, notice_shown = false, reading = true;
+	size_t read = 0, written = 0; /* documents so far; document i is in slot i % nslots */
+	for (;;) {
+		while (reading && !stopped && read - written < p.nslots) {
+			slot *s = &p.slots[read % p.nslots];
+			int r = cli_source_next(src, &s->doc);
+			if (r == CLI_DONE) {
+				reading = false;
+				break;
+			}
+			if (r == CLI_NOMEM) {
+				cli_message("out of memory");
+				failed = stopped = true;
+				break;
+			}
+			cli_show_notice(opt, &s->doc, &notice_shown);
+			s->tsv_header = opt->format == WS_FORMAT_TSV && (opt->output_dir || read == 0);
+			pthread_mutex_lock(&p.lock);
+			s->state = SLOT_QUEUED;
+			pthread_cond_signal(&p.work);
+			pthread_mutex_unlock(&p.lock);
+			read++;
+		}
+		if (written == read)
+			break;
+		/* The oldest document, once analysed, is written. */
+		slot *s = &p.slots[written % p.nslots];
+		pthread_mutex_lock(&p.lock);
+		while (s->state != SLOT_DONE)
+			pthread_cond_wait(&p.done, &p.lock);
+		p.queued_from = (written + 1) % p.nslots;
+		pthread_mutex_unlock(&p.lock);
+		if (!stopped) {
+			if (cli_report_document(opt, s->result, s->reason) != EXIT_SUCCESS)
+				failed = true;
+			if (s->result == CLI_DOC_FATAL) {
+				stopped = true;
+			} else {
+				int w = cli_sink_write(sink, &s->doc, &s->record);
+				failed |= w != CLI_WRITTEN;
+				stopped |= w == CLI_WRITE_ERROR;
+			}
+		}
+		cli_doc_clear(&s->doc);
+		pthread_mutex_lock(&p.lock);
+		s->state = SLOT_FREE;
+		pthread_mutex_unlock(&p.lock);
+		written++;
+	}
+
+	pthread_mutex_lock(&p.lock);
+	p.stop = true;
+	pthread_cond_broadcast(&p.work);
+	pthread_mutex_unlock(&p.lock);
+	for (size_t i = 0; i < started; i++) {
+		pthread_join(workers[i].thread, NULL);
+		ws_doc_free(workers[i].doc);
+	}
+	for (size_t k = 0; k < p.nslots; k++) {
+		cli_doc_clear(&p.slots[k].doc);
+		ws_buffer_free(&p.slots[k].record);
+	}
+	pthread_cond_destroy(&p.done);
+	pthread_cond_destroy(&p.work);
+	pthread_mutex_destroy(&p.lock);
+	free(p.slots);
+	free(workers);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,1 @@
+$WHOSAID -j 0 examples/article.txt
