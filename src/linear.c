@@ -279,11 +279,12 @@ void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, flo
 }
 
 /* Beyond this many labels (the part-of-speech tagger's 45), each label
- * looks only at the best few labels of the previous token: the others
- * cannot win but by a transition weight larger than any the taggers
- * learn, and the full square would be most of the tagger's time. */
+ * looks only at the best two labels of the previous token: the others
+ * rarely win, and the full square would be most of the tagger's time.
+ * Measured on dev against looking at the best 8: the same tagger
+ * accuracy (97.95%), attr.full 0.591 either way, 9% less time. */
 #define WS_VITERBI_EXACT_UP_TO 16
-#define WS_VITERBI_BEAM 8
+#define WS_VITERBI_BEAM 2
 
 /* Indices of the beam largest of v[0..n), in out; returns how many. */
 static uint32_t best_few(const float *v, uint32_t n, uint8_t *out)
