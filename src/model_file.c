@@ -85,12 +85,6 @@ uint32_t ws_read_u32(ws_reader *r)
 	return p ? le32(p) : 0;
 }
 
-uint64_t ws_read_u64(ws_reader *r)
-{
-	const unsigned char *p = ws_read_bytes(r, 8);
-	return p ? le64(p) : 0;
-}
-
 float ws_read_f32(ws_reader *r)
 {
 	uint32_t bits = ws_read_u32(r);

@@ -72,7 +72,6 @@ typedef struct ws_reader {
 uint8_t ws_read_u8(ws_reader *r);
 uint16_t ws_read_u16(ws_reader *r);
 uint32_t ws_read_u32(ws_reader *r);
-uint64_t ws_read_u64(ws_reader *r);
 float ws_read_f32(ws_reader *r);
 /* n bytes in place, or NULL (and failed) when fewer remain. */
 const unsigned char *ws_read_bytes(ws_reader *r, size_t n);
