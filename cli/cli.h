@@ -1,14 +1,15 @@
 /*
  * cli.h — what the parts of the `whosaid` command share.
  *
- * The command is a pipeline of three parts, kept apart so that a later
- * `-j N` can run the middle one on several threads while the outer two
- * stay in input order:
+ * The command is a pipeline of three parts, kept apart so that the middle
+ * one runs on several threads (parallel.c) while the outer two stay in
+ * input order:
  *
  *   inputs.c   arguments -> documents (files, directories, stdin, and the
  *              records of JSON Lines files, parsed by jsonl.c)
  *   main.c     options; each document -> analysis -> one rendered record
- *   outputs.c  records -> standard output, or one file each in --output-dir
+ *   outputs.c  records -> standard output, or one file each in --output-dir;
+ *              or, for `whosaid index`, store.c: records -> SQLite
  *
  * Every input document becomes exactly one record: a document that cannot
  * be read still travels down the pipeline, carrying its error, and comes
@@ -119,20 +120,36 @@ void cli_source_free(cli_source *src);
 int cli_jsonl_record(const cli_options *opt, const char *file, const char *stem, size_t lineno,
 		     const char *line, size_t len, cli_doc *doc);
 
+/* ------------------------------------------------------------ targets */
+
+/* Where the documents of a run go, in input order: the sink of outputs.c,
+ * or the store of `whosaid index`. */
+typedef struct cli_target {
+	/* On the reading thread, before analysis: CLI_ADMIT to analyse the
+	 * document, CLI_SKIP to leave it out (neither analysed nor written),
+	 * CLI_WRITE_ERROR (reported) to stop.  NULL admits every document. */
+	int (*admit)(void *ctx, const cli_doc *doc);
+	/* On the reading thread, in input order: the document's record, and
+	 * its result (CLI_DOC_ANALYSED or CLI_DOC_FAILED) with the reason of a
+	 * failure.  CLI_WRITTEN, CLI_NOT_WRITTEN or CLI_WRITE_ERROR. */
+	int (*write)(void *ctx, const cli_doc *doc, const ws_buffer *record, int result, const char *reason);
+	void *ctx;
+} cli_target;
+
+enum { CLI_SKIP = 0, CLI_ADMIT = 1 };
+enum {
+	CLI_WRITTEN = 0,     /* the record was written */
+	CLI_NOT_WRITTEN = 1, /* this record's output failed (reported); go on */
+	CLI_WRITE_ERROR = -1 /* the output as a whole failed (reported); stop */
+};
+
 /* ---------------------------------------------------------- outputs.c */
 
 typedef struct cli_sink cli_sink;
 
-enum {
-	CLI_WRITTEN = 0,     /* the record was written */
-	CLI_NOT_WRITTEN = 1, /* this record's output file failed (reported); go on */
-	CLI_WRITE_ERROR = -1 /* standard output failed (reported); stop */
-};
-
 /* NULL when out of memory or when --output-dir cannot be created
  * (reported). */
 cli_sink *cli_sink_new(const cli_options *opt);
-int cli_sink_write(cli_sink *sink, const cli_doc *doc, const ws_buffer *record);
 /* Flush and close standard output; CLI_WRITE_ERROR when that fails.
  * Releases the sink either way. */
 int cli_sink_free(cli_sink *sink);
@@ -140,10 +157,14 @@ int cli_sink_free(cli_sink *sink);
 /* Extension of the files --output-dir writes in a format: ".ann", ... */
 const char *cli_format_extension(ws_format format);
 
+/* The sink as a target of cli_run_parallel(): every document is written. */
+cli_target cli_sink_target(cli_sink *sink);
+
 /* --------------------------------------------------------- parallel.c */
 
-/* Every document of src, analysed on opt->jobs threads, written to sink
- * in input order; an exit status. */
-int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, cli_sink *sink);
+
+/* Every document of src, analysed on opt->jobs threads (one is enough),
+ * handed to target in input order; an exit status. */
+int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, const cli_target *target);
 
 #endif /* WHOSAID_CLI_H */

@@ -3,11 +3,10 @@
  *
  *     whosaid [OPTIONS] [FILE|DIR|-]...
  *
- * The command is a thin front end on the public API: it opens one model
- * and one document object, and for every input document (inputs.c) runs
- * ws_doc_analyze() and a renderer into one reused buffer, which outputs.c
- * writes.  Reading, analysing and writing are separate steps so that a
- * later `-j N` can analyse on several threads and still write in order.
+ * The command is a thin front end on the public API: it opens one model,
+ * and for every input document (inputs.c) runs ws_doc_analyze() and a
+ * renderer (cli_analyze_document(), on the threads of parallel.c), and
+ * outputs.c writes the records in input order.
  *
  * Conventions (docs/schema.md has the full contract): --help goes to
  * stdout with exit 0; usage errors go to stderr with exit 2; a document
@@ -259,15 +258,6 @@ static int parse_options(int argc, char **argv, cli_options *opt)
 
 /* ------------------------------------------------------------ documents */
 
-typedef struct cli_run {
-	const cli_options *opt;
-	ws_model *model;
-	ws_doc *doc;
-	ws_buffer record;
-	bool header_written;   /* TSV on standard output: header once */
-	bool notice_shown;
-} cli_run;
-
 int cli_analyze_document(const cli_options *opt, const ws_model *model, ws_doc *doc, const cli_doc *d,
 			 bool tsv_header, ws_buffer *record, char *reason, size_t reason_size)
 {
@@ -316,44 +306,6 @@ void cli_show_notice(const cli_options *opt, const cli_doc *d, bool *shown)
 	}
 }
 
-/* One document after another on this thread (-j 1). */
-static int run_documents(cli_run *run, cli_source *src, cli_sink *sink)
-{
-	cli_doc d = {0};
-	int status = EXIT_OK;
-	/* room for a path as long as PATH_MAX and the library's message */
-	char reason[CLI_REASON_SIZE];
-	for (;;) {
-		int r = cli_source_next(src, &d);
-		if (r == CLI_DONE)
-			break;
-		if (r == CLI_NOMEM) {
-			cli_message("out of memory");
-			status = EXIT_FAILED;
-			break;
-		}
-		cli_show_notice(run->opt, &d, &run->notice_shown);
-		bool header = run->opt->format == WS_FORMAT_TSV && (run->opt->output_dir || !run->header_written);
-		int p = cli_analyze_document(run->opt, run->model, run->doc, &d, header, &run->record, reason,
-					     sizeof reason);
-		if (cli_report_document(run->opt, p, reason) != EXIT_OK)
-			status = EXIT_FAILED;
-		if (p == CLI_DOC_FATAL)
-			break;
-		if (header)
-			run->header_written = true;
-		int w = cli_sink_write(sink, &d, &run->record);
-		if (w == CLI_WRITE_ERROR) {
-			status = EXIT_FAILED;
-			break;
-		}
-		if (w == CLI_NOT_WRITTEN)
-			status = EXIT_FAILED;
-	}
-	cli_doc_clear(&d);
-	return status;
-}
-
 /* ----------------------------------------------------------------- main */
 
 static int print_version(void)
@@ -370,7 +322,7 @@ static int print_version(void)
 int main(int argc, char **argv)
 {
 	cli_options opt;
-	cli_run run = {&opt, NULL, NULL, {0}, false, false};
+	ws_model *model = NULL;
 	cli_source *src = NULL;
 	cli_sink *sink = NULL;
 	ws_error err;
@@ -398,7 +350,7 @@ int main(int argc, char **argv)
 		return status;
 	}
 
-	ws_status st = ws_model_open(opt.model, NULL, &run.model, &err);
+	ws_status st = ws_model_open(opt.model, NULL, &model, &err);
 	if (st != WS_OK) {
 		/* an unknown --model is a problem with the command line */
 		if (st == WS_ERR_MODEL) {
@@ -409,7 +361,7 @@ int main(int argc, char **argv)
 		}
 		goto done;
 	}
-	if (ws_doc_new(NULL, &run.doc) != WS_OK || !(src = cli_source_new(&opt))) {
+	if (!(src = cli_source_new(&opt))) {
 		cli_message("out of memory");
 		status = EXIT_FAILED;
 		goto done;
@@ -419,15 +371,14 @@ int main(int argc, char **argv)
 		status = EXIT_FAILED;
 		goto done;
 	}
-	status = opt.jobs > 1 ? cli_run_parallel(&opt, run.model, src, sink) : run_documents(&run, src, sink);
+	cli_target target = cli_sink_target(sink);
+	status = cli_run_parallel(&opt, model, src, &target);
 
 done:
 	if (cli_sink_free(sink) != CLI_WRITTEN)
 		status = EXIT_FAILED;
 	cli_source_free(src);
-	ws_buffer_free(&run.record);
-	ws_doc_free(run.doc);
-	ws_model_free(run.model);
+	ws_model_free(model);
 	free(opt.inputs);
 	return status;
 }

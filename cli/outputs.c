@@ -210,9 +210,19 @@ done:
 	return result;
 }
 
-int cli_sink_write(cli_sink *sink, const cli_doc *doc, const ws_buffer *record)
+static int sink_write(cli_sink *sink, const cli_doc *doc, const ws_buffer *record)
 {
 	return sink->opt->output_dir ? write_file(sink, doc, record) : write_stdout(sink, record);
+}
+
+static int write_record(void *ctx, const cli_doc *doc, const ws_buffer *record, int result, const char *reason)
+{
+	return sink_write(ctx, doc, record);
+}
+
+cli_target cli_sink_target(cli_sink *sink)
+{
+	return (cli_target){.write = write_record, .ctx = sink};
 }
 
 int cli_sink_free(cli_sink *sink)

@@ -1,6 +1,6 @@
 /*
- * parallel.c — `-j N`: documents analysed on N threads that share one
- * model, records written in input order, memory bounded.
+ * parallel.c — documents analysed on N threads (`-j N`, N >= 1) that share
+ * one model, records written in input order, memory bounded.
  *
  * The main thread reads documents into a ring of slots and writes the
  * finished ones in order; worker threads, each with a document object of
@@ -81,7 +81,7 @@ static void *work(void *arg)
 	return NULL;
 }
 
-int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, cli_sink *sink)
+int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, const cli_target *target)
 {
 	size_t nworkers = opt->jobs;
 	pool p = {.opt = opt, .model = model, .nslots = 4 * nworkers};
@@ -128,6 +128,13 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 				break;
 			}
 			cli_show_notice(opt, &s->doc, &notice_shown);
+			int admitted = target->admit ? target->admit(target->ctx, &s->doc) : CLI_ADMIT;
+			if (admitted != CLI_ADMIT) {
+				cli_doc_clear(&s->doc);
+				if (admitted == CLI_WRITE_ERROR)
+					failed = stopped = true;
+				continue;
+			}
 			s->tsv_header = opt->format == WS_FORMAT_TSV && (opt->output_dir || read == 0);
 			pthread_mutex_lock(&p.lock);
 			s->state = SLOT_QUEUED;
@@ -150,7 +157,7 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 			if (s->result == CLI_DOC_FATAL) {
 				stopped = true;
 			} else {
-				int w = cli_sink_write(sink, &s->doc, &s->record);
+				int w = target->write(target->ctx, &s->doc, &s->record, s->result, s->reason);
 				failed |= w != CLI_WRITTEN;
 				stopped |= w == CLI_WRITE_ERROR;
 			}
