@@ -50,7 +50,7 @@ $(BUILD)/libwhosaid.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/whosaid: $(CLI_OBJ) $(BUILD)/libwhosaid.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -ljansson -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lsqlite3 -ljansson -lm
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)

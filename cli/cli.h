@@ -37,6 +37,9 @@ typedef struct cli_options {
 	const char *output_dir;   /* NULL: everything to standard output */
 	bool quiet;               /* no per-document messages on stderr */
 	unsigned jobs;            /* analysis threads (parallel.c) */
+	const char *db;           /* index: the store to write into */
+	bool force;               /* index: analyse unchanged articles again */
+	unsigned batch;           /* index: articles per transaction; 0 for the default */
 	char **inputs;            /* FILE, DIR or "-"; never empty after parsing */
 	size_t ninputs;
 } cli_options;
@@ -59,14 +62,53 @@ typedef struct cli_doc {
 
 void cli_doc_clear(cli_doc *doc);
 
-/* The subcommands: `whosaid train` (train.c) and `whosaid model`
- * (model_command.c); argv[0] is the subcommand's name. */
+/* The subcommands, argv[0] being the subcommand's name: `whosaid train`
+ * (train.c), `whosaid model` (model_command.c), `whosaid index`
+ * (index_command.c), `whosaid search` and `whosaid speakers`
+ * (query_commands.c). */
 int train_main(int argc, char **argv);
 int model_main(int argc, char **argv);
+int index_main(int argc, char **argv);
+int search_main(int argc, char **argv);
+int speakers_main(int argc, char **argv);
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILED = 1, CLI_EXIT_USAGE = 2 };
+
+/* ---------------------------------------------------------- options.c */
+
+typedef struct cli_option {
+	const char *name;         /* long name, without "--" */
+	char short_name;          /* 0 for none */
+	bool takes_value;
+	int id;                   /* passed to the apply function */
+} cli_option;
+
+/* Not exit statuses: parsing goes on (the command runs), or --help or
+ * --version was asked for. */
+#define CLI_PARSE_RUN (-1)
+#define CLI_PARSE_HELP (-2)
+#define CLI_PARSE_VERSION (-3)
+
+/* Parse argv[1..argc): apply(ctx, id, value) for each option, the other
+ * arguments into args (room for argc pointers), counted in *nargs.
+ * CLI_PARSE_RUN, or what apply returned when not CLI_PARSE_RUN, or
+ * CLI_EXIT_USAGE after a usage error on stderr.  command names the
+ * subcommand in messages (NULL for the main one). */
+int cli_parse_args(const char *command, int argc, char **argv, const cli_option *options, size_t noptions,
+		   int (*apply)(void *ctx, int id, const char *value), void *ctx, char **args, size_t *nargs);
+/* "whosaid: [command: ]" fmt with arg, and a pointer to --help, on
+ * stderr; CLI_EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, const char *arg);
 
 /* ------------------------------------------------------------ main.c */
 
 #define CLI_MAX_JOBS 256
+
+/* Parse the options and inputs of the analysis (command NULL) or of
+ * `whosaid index` (command "index") into *opt, whose inputs array is then
+ * the caller's to free.  CLI_PARSE_RUN, CLI_PARSE_HELP, CLI_PARSE_VERSION
+ * or an exit status. */
+int cli_parse_command_line(const char *command, int argc, char **argv, cli_options *opt);
 /* Room for a path as long as PATH_MAX and the library's message. */
 #define CLI_REASON_SIZE (4096 + 256 + 8)
 

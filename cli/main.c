@@ -23,8 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
-
 /* ------------------------------------------------------------- messages */
 
 void cli_message(const char *fmt, ...)
@@ -100,15 +98,14 @@ static const char help_text[] =
 
 enum option_id {
 	OPT_FORMAT, OPT_OFFSETS, OPT_MODEL, OPT_JSONL, OPT_TEXT_FIELD, OPT_ID_FIELD,
-	OPT_OUTPUT_DIR, OPT_QUIET, OPT_JOBS, OPT_HELP, OPT_VERSION
+	OPT_OUTPUT_DIR, OPT_QUIET, OPT_JOBS, OPT_HELP, OPT_VERSION, OPT_DB, OPT_FORCE, OPT_BATCH
 };
 
-static const struct option_spec {
-	const char *name;
-	char short_name;   /* 0 for none */
-	bool takes_value;
-	enum option_id id;
-} option_specs[] = {
+/* The options of the analysis and of `whosaid index`, which share all
+ * but the output's (index writes to a store, not to files). */
+enum { FOR_ANALYSIS = 1, FOR_INDEX = 2, FOR_BOTH = 3 };
+
+static const cli_option option_specs[] = {
 	{"format", 'f', true, OPT_FORMAT},
 	{"offsets", 0, true, OPT_OFFSETS},
 	{"model", 0, true, OPT_MODEL},
@@ -120,6 +117,17 @@ static const struct option_spec {
 	{"jobs", 'j', true, OPT_JOBS},
 	{"help", 'h', false, OPT_HELP},
 	{"version", 0, false, OPT_VERSION},
+	{"db", 0, true, OPT_DB},
+	{"force", 0, false, OPT_FORCE},
+	{"batch", 0, true, OPT_BATCH},
+};
+
+static const unsigned char option_commands[] = {
+	[OPT_FORMAT] = FOR_ANALYSIS, [OPT_OFFSETS] = FOR_ANALYSIS, [OPT_MODEL] = FOR_BOTH,
+	[OPT_JSONL] = FOR_BOTH, [OPT_TEXT_FIELD] = FOR_BOTH, [OPT_ID_FIELD] = FOR_BOTH,
+	[OPT_OUTPUT_DIR] = FOR_ANALYSIS, [OPT_QUIET] = FOR_BOTH, [OPT_JOBS] = FOR_BOTH,
+	[OPT_HELP] = FOR_BOTH, [OPT_VERSION] = FOR_ANALYSIS, [OPT_DB] = FOR_INDEX,
+	[OPT_FORCE] = FOR_INDEX, [OPT_BATCH] = FOR_INDEX,
 };
 
 static const struct {
@@ -130,118 +138,98 @@ static const struct {
 	{"brat", WS_FORMAT_BRAT}, {"tsv", WS_FORMAT_TSV},
 };
 
-/* Results of parse_options() other than an exit status. */
-enum { PARSE_RUN = -1, PARSE_HELP = -2, PARSE_VERSION = -3 };
+typedef struct option_state {
+	cli_options *opt;
+	const char *command;      /* NULL, or "index" */
+	bool format_given;
+} option_state;
 
-static int usage_error(const char *fmt, const char *arg)
+/* A count option's value from 1 to max, or 0 when it is not one. */
+static unsigned long count_value(const char *value, unsigned long max)
 {
-	fputs(CLI_NAME ": ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry '" CLI_NAME " --help' for more information.\n", stderr);
-	return EXIT_USAGE;
+	char *end;
+	unsigned long n = strtoul(value, &end, 10);
+	return *end || end == value || value[0] == '-' || n < 1 || n > max ? 0 : n;
 }
 
-static int apply_option(cli_options *opt, enum option_id id, const char *value,
-			bool *format_given)
+static int apply_option(void *ctx, int id, const char *value)
 {
-	switch (id) {
+	option_state *state = ctx;
+	cli_options *opt = state->opt;
+	const char *command = state->command;
+	if (!(option_commands[id] & (command ? FOR_INDEX : FOR_ANALYSIS))) {
+		for (size_t i = 0; i < sizeof option_specs / sizeof option_specs[0]; i++)
+			if (option_specs[i].id == id)
+				return cli_usage_error(command, command ? "option '--%s' does not apply: index writes into its store"
+									: "option '--%s' belongs to whosaid index",
+						       option_specs[i].name);
+	}
+	switch ((enum option_id)id) {
 	case OPT_FORMAT:
 		for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
 			if (strcmp(value, format_names[i].name) == 0) {
 				opt->format = format_names[i].format;
-				*format_given = true;
-				return PARSE_RUN;
+				state->format_given = true;
+				return CLI_PARSE_RUN;
 			}
 		}
-		return usage_error("unknown format '%s' (choose text, json, jsonl, brat or tsv)", value);
+		return cli_usage_error(command, "unknown format '%s' (choose text, json, jsonl, brat or tsv)", value);
 	case OPT_OFFSETS:
 		if (strcmp(value, "codepoints") == 0)
 			opt->offsets = WS_OFFSETS_CODEPOINTS;
 		else if (strcmp(value, "bytes") == 0)
 			opt->offsets = WS_OFFSETS_BYTES;
 		else
-			return usage_error("unknown offset unit '%s' (choose codepoints or bytes)", value);
-		return PARSE_RUN;
-	case OPT_MODEL: opt->model = value; return PARSE_RUN;
-	case OPT_JSONL: opt->jsonl = true; return PARSE_RUN;
-	case OPT_TEXT_FIELD: opt->text_field = value; return PARSE_RUN;
-	case OPT_ID_FIELD: opt->id_field = value; return PARSE_RUN;
+			return cli_usage_error(command, "unknown offset unit '%s' (choose codepoints or bytes)", value);
+		return CLI_PARSE_RUN;
+	case OPT_MODEL: opt->model = value; return CLI_PARSE_RUN;
+	case OPT_JSONL: opt->jsonl = true; return CLI_PARSE_RUN;
+	case OPT_TEXT_FIELD: opt->text_field = value; return CLI_PARSE_RUN;
+	case OPT_ID_FIELD: opt->id_field = value; return CLI_PARSE_RUN;
 	case OPT_OUTPUT_DIR:
 		if (!value[0])
-			return usage_error("%s", "--output-dir needs a folder name");
+			return cli_usage_error(command, "%s", "--output-dir needs a folder name");
 		opt->output_dir = value;
-		return PARSE_RUN;
-	case OPT_QUIET: opt->quiet = true; return PARSE_RUN;
-	case OPT_JOBS: {
-		char *end;
-		unsigned long n = strtoul(value, &end, 10);
-		if (*end || end == value || n < 1 || n > CLI_MAX_JOBS)
-			return usage_error("--jobs needs a number of threads from 1 to 256, not '%s'", value);
-		opt->jobs = (unsigned)n;
-		return PARSE_RUN;
+		return CLI_PARSE_RUN;
+	case OPT_QUIET: opt->quiet = true; return CLI_PARSE_RUN;
+	case OPT_JOBS:
+		if (!(opt->jobs = (unsigned)count_value(value, CLI_MAX_JOBS)))
+			return cli_usage_error(command, "--jobs needs a number of threads from 1 to 256, not '%s'", value);
+		return CLI_PARSE_RUN;
+	case OPT_DB:
+		if (!value[0])
+			return cli_usage_error(command, "%s", "--db needs a file name");
+		opt->db = value;
+		return CLI_PARSE_RUN;
+	case OPT_FORCE: opt->force = true; return CLI_PARSE_RUN;
+	case OPT_BATCH:
+		if (!(opt->batch = (unsigned)count_value(value, 1000000)))
+			return cli_usage_error(command, "--batch needs a number of articles from 1 to 1000000, not '%s'", value);
+		return CLI_PARSE_RUN;
+	case OPT_HELP: return CLI_PARSE_HELP;
+	case OPT_VERSION: return CLI_PARSE_VERSION;
 	}
-	case OPT_HELP: return PARSE_HELP;
-	case OPT_VERSION: return PARSE_VERSION;
-	}
-	return PARSE_RUN;
+	return CLI_PARSE_RUN;
 }
 
-/* Fill opt from argv.  GNU style: options and inputs may mix, "--" ends
- * the options, "--name=value" and "-fVALUE" work too.  Returns PARSE_RUN,
- * PARSE_HELP, PARSE_VERSION or an exit status. */
-static int parse_options(int argc, char **argv, cli_options *opt)
+int cli_parse_command_line(const char *command, int argc, char **argv, cli_options *opt)
 {
 	static char *stdin_only[] = {"-"};
-	bool format_given = false, options_done = false;
 	*opt = (cli_options){.format = WS_FORMAT_JSONL, .offsets = WS_OFFSETS_CODEPOINTS,
 			     .text_field = "text", .id_field = "id"};
 	/* inputs reuse argv's strings; argc pointers are always enough */
 	opt->inputs = calloc((size_t)argc + 1, sizeof *opt->inputs);
 	if (!opt->inputs) {
 		cli_message("out of memory");
-		return EXIT_FAILED;
+		return CLI_EXIT_FAILED;
 	}
-	for (int i = 1; i < argc; i++) {
-		char *arg = argv[i];
-		if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
-			opt->inputs[opt->ninputs++] = arg;
-			continue;
-		}
-		if (strcmp(arg, "--") == 0) {
-			options_done = true;
-			continue;
-		}
-		const struct option_spec *spec = NULL;
-		const char *value = NULL;
-		bool is_long = arg[1] == '-';
-		for (size_t k = 0; !spec && k < sizeof option_specs / sizeof option_specs[0]; k++) {
-			const struct option_spec *s = &option_specs[k];
-			if (is_long) {
-				size_t n = strlen(s->name);
-				if (strncmp(arg + 2, s->name, n) == 0 &&
-				    (arg[2 + n] == '\0' || (arg[2 + n] == '=' && s->takes_value))) {
-					spec = s;
-					value = arg[2 + n] == '=' ? arg + 3 + n : NULL;
-				}
-			} else if (s->short_name && arg[1] == s->short_name &&
-				   (arg[2] == '\0' || s->takes_value)) {
-				spec = s;
-				value = arg[2] ? arg + 2 : NULL;
-			}
-		}
-		if (!spec && is_long && strchr(arg, '='))
-			return usage_error("option '%s' takes no value", arg);
-		if (!spec)
-			return usage_error("unknown option '%s'", arg);
-		if (spec->takes_value && !value) {
-			if (i + 1 >= argc)
-				return usage_error("option '%s' needs a value", arg);
-			value = argv[++i];
-		}
-		int r = apply_option(opt, spec->id, value, &format_given);
-		if (r != PARSE_RUN)
-			return r;
-	}
+	option_state state = {opt, command, false};
+	int r = cli_parse_args(command, argc, argv, option_specs, sizeof option_specs / sizeof option_specs[0],
+			       apply_option, &state, opt->inputs, &opt->ninputs);
+	if (r != CLI_PARSE_RUN)
+		return r;
+	if (command && !opt->db)
+		return cli_usage_error(command, "%s", "--db FILE is required: the store to write into");
 	if (opt->ninputs == 0) {
 		opt->inputs[0] = stdin_only[0];
 		opt->ninputs = 1;
@@ -251,9 +239,9 @@ static int parse_options(int argc, char **argv, cli_options *opt)
 		opt->jobs = cores < 1 ? 1 : cores > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)cores;
 	}
 	/* A person at a terminal reads text; a pipe or a file gets JSON Lines. */
-	if (!format_given && !opt->output_dir && isatty(STDOUT_FILENO))
+	if (!state.format_given && !opt->output_dir && !command && isatty(STDOUT_FILENO))
 		opt->format = WS_FORMAT_TEXT;
-	return PARSE_RUN;
+	return CLI_PARSE_RUN;
 }
 
 /* ------------------------------------------------------------ documents */
@@ -295,7 +283,7 @@ int cli_report_document(const cli_options *opt, int result, const char *reason)
 		cli_message("%s", reason);
 	else if (result == CLI_DOC_FAILED && !opt->quiet)
 		cli_message("%s", reason);
-	return result == CLI_DOC_ANALYSED ? EXIT_OK : EXIT_FAILED;
+	return result == CLI_DOC_ANALYSED ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
 void cli_show_notice(const cli_options *opt, const cli_doc *d, bool *shown)
@@ -316,7 +304,7 @@ static int print_version(void)
 	printf("%s %s (schema %d, model %s)\n", CLI_NAME, WS_VERSION, WS_SCHEMA_VERSION,
 	       st == WS_OK ? ws_model_name(model) : "none");
 	ws_model_free(model);
-	return EXIT_OK;
+	return CLI_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -335,17 +323,23 @@ int main(int argc, char **argv)
 		return train_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "model") == 0)
 		return model_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "index") == 0)
+		return index_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "search") == 0)
+		return search_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "speakers") == 0)
+		return speakers_main(argc - 1, argv + 1);
 
-	status = parse_options(argc, argv, &opt);
-	if (status == PARSE_HELP) {
+	status = cli_parse_command_line(NULL, argc, argv, &opt);
+	if (status == CLI_PARSE_HELP) {
 		fputs(help_text, stdout);
-		status = EXIT_OK;
-	} else if (status == PARSE_VERSION) {
+		status = CLI_EXIT_OK;
+	} else if (status == CLI_PARSE_VERSION) {
 		status = print_version();
 	}
-	if (status != PARSE_RUN) {
-		if (cli_sink_free(NULL) != CLI_WRITTEN && status == EXIT_OK)
-			status = EXIT_FAILED;
+	if (status != CLI_PARSE_RUN) {
+		if (cli_sink_free(NULL) != CLI_WRITTEN && status == CLI_EXIT_OK)
+			status = CLI_EXIT_FAILED;
 		free(opt.inputs);
 		return status;
 	}
@@ -354,21 +348,21 @@ int main(int argc, char **argv)
 	if (st != WS_OK) {
 		/* an unknown --model is a problem with the command line */
 		if (st == WS_ERR_MODEL) {
-			status = usage_error("%s", err.message);
+			status = cli_usage_error(NULL, "%s", err.message);
 		} else {
 			cli_message("model '%s': %s", opt.model ? opt.model : "rules", err.message);
-			status = EXIT_FAILED;
+			status = CLI_EXIT_FAILED;
 		}
 		goto done;
 	}
 	if (!(src = cli_source_new(&opt))) {
 		cli_message("out of memory");
-		status = EXIT_FAILED;
+		status = CLI_EXIT_FAILED;
 		goto done;
 	}
 	sink = cli_sink_new(&opt);
 	if (!sink) {
-		status = EXIT_FAILED;
+		status = CLI_EXIT_FAILED;
 		goto done;
 	}
 	cli_target target = cli_sink_target(sink);
@@ -376,7 +370,7 @@ int main(int argc, char **argv)
 
 done:
 	if (cli_sink_free(sink) != CLI_WRITTEN)
-		status = EXIT_FAILED;
+		status = CLI_EXIT_FAILED;
 	cli_source_free(src);
 	ws_model_free(model);
 	free(opt.inputs);

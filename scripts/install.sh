@@ -14,9 +14,10 @@ cd "$(dirname "$0")/.."
 
 # build-essential: gcc, make, libc headers.  clang: the second compiler of
 # `make warnings`.  libcmocka-dev: unit tests.  libjansson-dev: the CLI's
-# JSON.  python3: evaluation and benchmark scripts.  valgrind: memory checks.
-# time: /usr/bin/time, peak memory in `make bench`.
-PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev python3 valgrind time)
+# JSON.  libsqlite3-dev: the quote store of `whosaid index`.  python3:
+# evaluation and benchmark scripts, and checks of the store.  valgrind:
+# memory checks.  time: /usr/bin/time, peak memory in `make bench`.
+PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev python3 valgrind time)
 
 deps_only=0
 for arg in "$@"; do

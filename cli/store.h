@@ -1,0 +1,128 @@
+/*
+ * store.h — the quote store: analysed articles in SQLite, and the
+ * questions asked of them (`whosaid index`, `search`, `speakers`).
+ *
+ * A store is one SQLite file (schema in docs/store.md).  Writing goes one
+ * article at a time, in batches of many articles per transaction, so that
+ * a run killed at any moment leaves the last committed batch and nothing
+ * half-written; the next run of the same command skips what is already
+ * stored unchanged and does the rest.  A store handle belongs to one
+ * thread.
+ */
+#ifndef WHOSAID_STORE_H
+#define WHOSAID_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The schema this build writes.  A store of an older schema is migrated
+ * when opened; a newer one is refused. */
+#define STORE_SCHEMA_VERSION 2
+
+typedef struct store store;
+
+/* Open the store at path, creating it (and its schema) when writable is
+ * true and it does not exist.  NULL on failure, with the reason in why
+ * (why_size bytes). */
+store *store_open(const char *path, bool writable, char *why, size_t why_size);
+/* Commit what is pending and close.  false (with why) when the commit
+ * fails; the store is closed either way.  NULL is a no-op. */
+bool store_close(store *st, char *why, size_t why_size);
+
+/* The last SQLite error of the store, for messages. */
+const char *store_error(const store *st);
+
+/* ------------------------------------------------------------- writing */
+
+/* The fingerprint of an article's input: its text, passed-through
+ * metadata and the model that analyses it, as 16 hex digits.  An article
+ * stored with the same id and fingerprint is unchanged. */
+void store_fingerprint(const char *text, size_t len, const char *extra, const char *model,
+		       char out[17]);
+
+/* 1 when an analysed article with this id and fingerprint is stored,
+ * 0 when not, -1 on a database error. */
+int store_has_article(store *st, const char *doc_id, const char *fingerprint);
+
+typedef struct store_article {
+	const char *doc_id;
+	const char *origin;       /* FILE or FILE:LINE, for error rows */
+	const char *fingerprint;
+	const char *model;
+	size_t bytes;             /* input size */
+	const char *record;       /* the JSON record (codepoint offsets), or NULL */
+	size_t record_len;
+	const char *error;        /* why the article failed, or NULL */
+} store_article;
+
+/* Replace the article of the same id (its attributions, entities and
+ * mentions go with it) by this one, within the current batch; a batch is
+ * committed every batch_size articles or every couple of seconds.
+ * false on a database error or a record that is not a whosaid record,
+ * with why. */
+bool store_put_article(store *st, const store_article *a, char *why, size_t why_size);
+
+/* Articles per transaction (default 256; at least 1). */
+void store_set_batch(store *st, unsigned batch_size);
+
+/* ---------------------------------------------------------- questions */
+
+typedef struct search_query {
+	const char *match;        /* words to find in contents, or NULL for all */
+	const char *speaker;      /* a speaker's name, or NULL */
+	const char *kind;         /* "direct", "mixed", "indirect" or NULL */
+	const char *since;        /* YYYY[-MM[-DD]]: on or after, or NULL */
+	const char *until;        /* YYYY[-MM[-DD]]: on or before, or NULL */
+	const char *outlet;       /* the outlet, any case, or NULL */
+	long limit;               /* at most this many hits; 0: no limit */
+} search_query;
+
+typedef struct search_hit {
+	long rank;                /* 1 for the best */
+	double score;             /* bm25 relevance, higher is better; 0 without words */
+	const char *doc_id;
+	const char *outlet, *date, *url, *title;  /* NULL when unknown */
+	const char *type;
+	const char *speaker;      /* the speaker's name as stored, or NULL */
+	const char *speaker_kind; /* or NULL */
+	const char *source, *cue, *content;        /* texts; content fragments joined */
+	double confidence;
+	const char *attribution;  /* the attribution as in the JSON output */
+} search_hit;
+
+/* Call each(ctx, hit) for every hit in rank order (each returns false to
+ * stop).  0 when done, -1 on a database error, -2 when match is not a
+ * query the full-text index understands; why says which. */
+int store_search(store *st, const search_query *q, bool (*each)(void *ctx, const search_hit *hit),
+		 void *ctx, char *why, size_t why_size);
+
+enum speaker_grouping { BY_NONE, BY_OUTLET, BY_MONTH };
+
+typedef struct speaker_row {
+	const char *group;        /* the outlet or YYYY-MM; NULL when not grouped or unknown */
+	const char *name;         /* the speaker's most used full name */
+	const char *key;          /* the normalised name the counts are merged under */
+	const char *kind;         /* person, organization, group or unknown */
+	long attributions;
+	long direct;
+	long articles;
+	const char *first_seen;   /* YYYY-MM-DD or NULL when no article has a date */
+	const char *last_seen;
+} speaker_row;
+
+/* Call each(ctx, row) for every speaker (within each group), most quoted
+ * first; limit 0 for all (per group).  0 when done, -1 on a database error. */
+int store_speakers(store *st, enum speaker_grouping by, const char *outlet, const char *since,
+		   const char *until, long limit, bool (*each)(void *ctx, const speaker_row *row),
+		   void *ctx, char *why, size_t why_size);
+
+/* ---------------------------------------------------------- speaker keys */
+
+/* The normalised form of a speaker's name under which counts are merged
+ * across articles (docs/store.md): case folded, titles and honorifics
+ * dropped, initials joined ("J.D. Vance", "JD Vance" -> "jd vance").
+ * malloc'ed; NULL when out of memory. */
+char *speaker_key(const char *name);
+
+#endif /* WHOSAID_STORE_H */
