@@ -59,6 +59,11 @@ $(BUILD)/tests/%.o: tests/%.c
 $(TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
+# The store's tests take its two files from the command line's folder.
+$(BUILD)/tests/test_speaker_key.o: TEST_CPPFLAGS += -iquote cli
+$(BUILD)/tests/test_speaker_key: $(BUILD)/cli/store.o $(BUILD)/cli/speaker_key.o
+$(BUILD)/tests/test_speaker_key: TEST_LIBS += -lsqlite3 -ljansson
+
 # Build everything, tests included, without running anything.
 build-tests: all $(TEST_BIN)
 

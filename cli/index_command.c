@@ -159,7 +159,7 @@ int index_main(int argc, char **argv)
 		status = CLI_EXIT_FAILED;
 	}
 	if (!opt.quiet)
-		cli_message("index: %s: %zu articles analysed, %zu failed, %zu unchanged and skipped%s", opt.db,
+		cli_message("index: %s: %zu analysed, %zu failed, %zu skipped as unchanged%s", opt.db,
 			    ix.analysed, ix.failed, ix.skipped, status == CLI_EXIT_OK || ix.failed ? "" : " (stopped early)");
 
 done:

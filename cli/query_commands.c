@@ -233,9 +233,12 @@ static bool print_hit(void *ctx, const search_hit *h)
 	snprintf(confidence, sizeof confidence, "%.3f", h->confidence);
 	switch (q->format) {
 	case Q_TEXT:
-		printf("%s. %s%s%s%s, %s, confidence %s\n", rank, h->speaker ? h->speaker : "(no speaker)",
+		printf("%s. %s%s%s%s, %s, confidence %s", rank, h->speaker ? h->speaker : "(no speaker)",
 		       h->speaker_kind ? " (" : "", h->speaker_kind ? h->speaker_kind : "", h->speaker_kind ? ")" : "",
 		       h->type, confidence);
+		if (q->search.match)
+			printf(", score %.2f", h->score);
+		putchar('\n');
 		printf("   %s\n", h->content);
 		printf("   source: %s; cue: %s\n", h->source ? h->source : "-", h->cue ? h->cue : "-");
 		printf("   in %s", h->doc_id);
