@@ -156,6 +156,14 @@ speaker-eval: all
 bench: all
 	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid MODEL=$(MODEL) BENCH_DIR=$(BUILD)/bench PYTHON=$(PYTHON) bench/run.sh
 
+# `whosaid index` on 1,000, 4,000 and 16,000 dev articles: articles/s, MB/s,
+# peak memory and store size (docs/performance.md).
+bench-index: all
+	@test -d $(SHARED)/data/polnear/dev/text || { echo "bench-index: $(SHARED)/data/polnear/dev/text not found" >&2; exit 2; }
+	$(PYTHON) bench/index_bench.py --whosaid $(BUILD)/whosaid --model $(MODEL) \
+		--texts $(SHARED)/data/polnear/dev/text --dir $(BUILD)/bench
+.PHONY: bench-index
+
 BENCH_MODELS = rules news
 bench-all: all
 	@for m in $(BENCH_MODELS); do \
@@ -179,6 +187,7 @@ help:
 	@echo "make speaker-eval     speaker resolution of pronoun and partial-name sources on dev (MODEL=news)"
 	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
+	@echo "make bench-index      whosaid index: articles/s, MB/s, memory, store size per 1,000 articles"
 	@echo "make build-tests      build everything, tests included, run nothing"
 	@echo "make clean            remove every build folder"
 
