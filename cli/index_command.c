@@ -59,6 +59,7 @@ typedef struct indexer {
 	store *store;
 	const char *model;
 	size_t analysed, failed, skipped;
+	bool stopped;             /* the store failed: the batch in progress is lost */
 } indexer;
 
 /* The id of a document: its own, or for text read from standard input,
@@ -78,6 +79,7 @@ static int admit(void *ctx, const cli_doc *doc)
 	int has = store_has_article(ix->store, article_id(doc), fingerprint);
 	if (has < 0) {
 		cli_message("%s: %s", ix->opt->db, store_error(ix->store));
+		ix->stopped = true;
 		return CLI_WRITE_ERROR;
 	}
 	if (has)
@@ -102,6 +104,7 @@ static int put(void *ctx, const cli_doc *doc, const ws_buffer *record, int resul
 	};
 	if (!store_put_article(ix->store, &a, why, sizeof why)) {
 		cli_message("%s: %s: %s", ix->opt->db, a.doc_id, why);
+		ix->stopped = true;
 		return CLI_WRITE_ERROR;
 	}
 	if (result == CLI_DOC_ANALYSED)
@@ -157,10 +160,13 @@ int index_main(int argc, char **argv)
 	if (!closed) {
 		cli_message("index: %s: %s", opt.db, why);
 		status = CLI_EXIT_FAILED;
+		ix.stopped = true;
 	}
 	if (!opt.quiet)
 		cli_message("index: %s: %zu analysed, %zu failed, %zu skipped as unchanged%s", opt.db,
-			    ix.analysed, ix.failed, ix.skipped, status == CLI_EXIT_OK || ix.failed ? "" : " (stopped early)");
+			    ix.analysed, ix.failed, ix.skipped,
+			    ix.stopped ? "; stopped early, and the articles of the last batch were not stored:"
+				      " run the same command again to finish" : "");
 
 done:
 	if (st && !store_close(st, why, sizeof why))

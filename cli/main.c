@@ -319,8 +319,11 @@ int main(int argc, char **argv)
 	ws_error err;
 	int status;
 
-	/* A closed pipe must be an EPIPE write error, reported, not a silent death. */
+	/* A closed pipe must be an EPIPE write error, reported, not a silent
+	 * death; so must a file size limit (ulimit -f), EFBIG, which is how a
+	 * full disk looks to the store's tests. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (argc > 1 && strcmp(argv[1], "train") == 0)
 		return train_main(argc - 1, argv + 1);
