@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define CLI_NAME "whosaid"
@@ -55,6 +56,9 @@ typedef struct cli_doc {
 	char *extra;              /* JSON members to pass through, or NULL */
 	char *error;              /* why the document could not be read, or NULL */
 	char *notice;             /* a remark for stderr, or NULL */
+	/* Input consumed, for the progress line: the file's size, or the
+	 * record's line with its newline (and any blank lines before it). */
+	uint64_t bytes;
 	bool has_inode;           /* the input is a file, identified by dev/ino: */
 	dev_t dev;                /*   an output file must never overwrite it */
 	ino_t ino;
@@ -150,9 +154,19 @@ enum {
 };
 
 cli_source *cli_source_new(const cli_options *opt);
-/* Fill *doc (cleared first) with the next document in input order. */
+/* Fill *doc (cleared first) with the next document in input order.  On
+ * CLI_DONE, doc->bytes holds what was read after the last document
+ * (trailing blank lines), so that the bytes of a run add up. */
 int cli_source_next(cli_source *src, cli_doc *doc);
 void cli_source_free(cli_source *src);
+
+/* The sum of the bytes of opt's inputs, as the documents' bytes will add
+ * up: the sizes of the files named and of those found under directories,
+ * walked as cli_source_next() walks them (an input that cannot be
+ * examined counts 0, as its error document reads nothing).  false when
+ * the sum cannot be known before reading: standard input, a pipe or a
+ * device, or out of memory.  Costs a walk of every directory input. */
+bool cli_inputs_size(const cli_options *opt, uint64_t *bytes);
 
 /* ------------------------------------------------------------ jsonl.c */
 
@@ -202,8 +216,29 @@ const char *cli_format_extension(ws_format format);
 /* The sink as a target of cli_run_parallel(): every document is written. */
 cli_target cli_sink_target(cli_sink *sink);
 
-/* --------------------------------------------------------- parallel.c */
+/* --------------------------------------------------------- progress.c */
 
+typedef struct cli_progress cli_progress;
+
+/* The progress line of a run over opt's inputs, on stderr; NULL when none
+ * is to be shown: stderr is not a terminal, --quiet was given, the records
+ * go to the terminal themselves (records_to_stdout and stdout is one), or
+ * out of memory (the run goes on without it).  Only then does it walk the
+ * inputs for their total size. */
+cli_progress *cli_progress_new(const cli_options *opt, bool records_to_stdout);
+/* Documents done (written or skipped) and the input bytes they consumed;
+ * redraws the line when a quarter of a second has passed since it was
+ * last drawn.  p NULL: nothing. */
+void cli_progress_add(cli_progress *p, size_t documents, uint64_t bytes);
+/* Draw the final state, end the line with a newline and release p.
+ * p NULL: nothing. */
+void cli_progress_end(cli_progress *p);
+/* Clear the line from the terminal, if one is drawn, so that a message can
+ * take its place; the next drawing puts it back.  cli_message() calls it.
+ * Like every drawing, only on the thread that runs cli_run_parallel(). */
+void cli_progress_hide(void);
+
+/* --------------------------------------------------------- parallel.c */
 
 /* Every document of src, analysed on opt->jobs threads (one is enough),
  * handed to target in input order; an exit status. */

@@ -16,6 +16,11 @@
  * error record, not an exhausted machine.  A JSON Lines file is read line
  * by line with a bounded line buffer instead, since a corpus in one file
  * can be far larger than any article; empty lines are not records.
+ *
+ * Every document also says how many input bytes it consumed, for the
+ * progress line (progress.c): a file's size, or a record's line with its
+ * newline and the blank lines before it.  cli_inputs_size() adds up the
+ * same bytes before the run, with the same walk.
  */
 #include "cli.h"
 
@@ -38,6 +43,7 @@
 typedef struct dir_entry {
 	char *path;
 	char *error;   /* strerror() text when the entry could not be examined */
+	uint64_t size; /* of the file, for cli_inputs_size() */
 } dir_entry;
 
 /* A JSON Lines input being read. */
@@ -47,6 +53,8 @@ typedef struct line_reader {
 	size_t cap, start, end;
 	size_t scanned;        /* bytes after start known to hold no newline */
 	bool eof;
+	uint64_t taken;        /* bytes read from fd so far */
+	uint64_t counted;      /* bytes consumed by lines already handed out */
 } line_reader;
 
 struct cli_source {
@@ -60,6 +68,7 @@ struct cli_source {
 	char *lines_file;      /* its name as shown */
 	char *lines_stem;      /* its basename without extension */
 	size_t lineno;
+	uint64_t pending;      /* bytes consumed outside any document yet */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -77,6 +86,12 @@ static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* The names a directory input stands for end in this. */
+static const char *input_suffix(const cli_options *opt)
+{
+	return opt->jsonl ? ".jsonl" : ".txt";
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -172,7 +187,9 @@ static int read_text_document(const char *path, cli_doc *doc)
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
 	int rc = fd < 0 ? errno : 0;
 	struct stat st;
-	if (rc == 0 && !is_stdin && fstat(fd, &st) == 0) {
+	/* a file that cannot be opened still has a size, for the progress line */
+	bool have_stat = !is_stdin && (fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0;
+	if (rc == 0 && have_stat) {
 		doc->has_inode = true;
 		doc->dev = st.st_dev;
 		doc->ino = st.st_ino;
@@ -183,6 +200,10 @@ static int read_text_document(const char *path, cli_doc *doc)
 		rc = read_all(fd, WS_MAX_DOCUMENT_BYTES, &doc->text, &doc->len);
 	if (fd >= 0 && !is_stdin)
 		close(fd);
+	/* A file counts its whole size even when it is not read (whole), so
+	 * that the run's bytes reach the total of cli_inputs_size(); a stream
+	 * counts what was read of it. */
+	doc->bytes = have_stat && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : doc->len;
 
 	if (rc == ENOMEM)
 		return CLI_NOMEM;
@@ -201,7 +222,7 @@ static int read_text_document(const char *path, cli_doc *doc)
 
 /* ---------------------------------------------------------- directories */
 
-static int add_entry(cli_source *src, char *path, char *error)
+static int add_entry(cli_source *src, char *path, char *error, uint64_t size)
 {
 	if (!path || (src->nentries == src->entries_cap && src->entries_cap > SIZE_MAX / 2 / sizeof *src->entries))
 		goto fail;
@@ -213,7 +234,7 @@ static int add_entry(cli_source *src, char *path, char *error)
 		src->entries = p;
 		src->entries_cap = ncap;
 	}
-	src->entries[src->nentries++] = (dir_entry){path, error};
+	src->entries[src->nentries++] = (dir_entry){path, error, size};
 	return 0;
 fail:
 	free(path);
@@ -228,7 +249,7 @@ static int add_error_entry(cli_source *src, const char *path, int errnum)
 		free(p);
 		return -1;
 	}
-	return add_entry(src, p, e);
+	return add_entry(src, p, e, 0);
 }
 
 /* Collect the files under dir (recursively) whose names end in suffix. */
@@ -263,7 +284,7 @@ static int walk(cli_source *src, const char *dir, const char *suffix)
 			if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
 				rc = add_error_entry(src, path, errno);
 			else if (S_ISREG(st.st_mode)) {
-				rc = add_entry(src, path, NULL);
+				rc = add_entry(src, path, NULL, (uint64_t)st.st_size);
 				path = NULL; /* owned by the entry now */
 			}
 		}
@@ -342,13 +363,26 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 		if (got == 0)
 			r->eof = true;
 		r->end += (size_t)got;
+		r->taken += (uint64_t)got;
 	}
+}
+
+/* The bytes the lines handed out since the last call consumed: newlines,
+ * blank lines and the skipped parts of overlong lines included. */
+static uint64_t take_consumed(line_reader *r)
+{
+	uint64_t consumed = r->taken - (r->end - r->start);
+	uint64_t n = consumed - r->counted;
+	r->counted = consumed;
+	return n;
 }
 
 static void close_lines(cli_source *src)
 {
 	if (!src->in_lines)
 		return;
+	src->pending += take_consumed(&src->lines); /* blank lines after the last record */
+	src->lines.taken = src->lines.counted = 0;
 	if (src->lines.fd != STDIN_FILENO)
 		close(src->lines.fd);
 	free(src->lines_file);
@@ -381,6 +415,8 @@ static int open_lines(cli_source *src, const char *path, cli_doc *doc)
 	if (rc) {
 		if (fd >= 0)
 			close(fd);
+		if (!is_stdin && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			doc->bytes = (uint64_t)st.st_size; /* as read_text_document() counts it */
 		doc->id = copy_string(src->lines_file);
 		doc->origin = copy_string(src->lines_file);
 		doc->name = copy_string(src->lines_stem);
@@ -428,9 +464,11 @@ static int next_record(cli_source *src, cli_doc *doc)
 				line += 3;
 				len -= 3;
 			}
+			doc->bytes = take_consumed(&src->lines);
 			return cli_jsonl_record(src->opt, src->lines_file, src->lines_stem, src->lineno,
 						line, len, doc);
 		}
+		doc->bytes = take_consumed(&src->lines);
 		doc->id = cli_format("%s:%zu", src->lines_file, src->lineno);
 		doc->origin = cli_format("%s:%zu", src->lines_file, src->lineno);
 		doc->name = cli_format("%s-%zu", src->lines_stem, src->lineno);
@@ -487,9 +525,8 @@ static int open_path(cli_source *src, const char *path, cli_doc *doc)
 	return read_text_document(path, doc);
 }
 
-int cli_source_next(cli_source *src, cli_doc *doc)
+static int next_document(cli_source *src, cli_doc *doc)
 {
-	cli_doc_clear(doc);
 	for (;;) {
 		if (src->in_lines) {
 			int r = next_record(src, doc);
@@ -505,7 +542,7 @@ int cli_source_next(cli_source *src, cli_doc *doc)
 			if (error) {
 				doc->id = copy_string(path);
 				doc->origin = copy_string(path);
-				doc->name = stem_of(path, src->opt->jsonl ? ".jsonl" : ".txt");
+				doc->name = stem_of(path, input_suffix(src->opt));
 				doc->error = cli_format("%s: %s", path, error);
 				r = doc->id && doc->origin && doc->name && doc->error ? CLI_NEXT : CLI_NOMEM;
 			} else {
@@ -523,7 +560,7 @@ int cli_source_next(cli_source *src, cli_doc *doc)
 		struct stat st;
 		if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
 			clear_entries(src);
-			if (walk(src, arg, src->opt->jsonl ? ".jsonl" : ".txt") != 0)
+			if (walk(src, arg, input_suffix(src->opt)) != 0)
 				return CLI_NOMEM;
 			qsort(src->entries, src->nentries, sizeof *src->entries, compare_entries);
 			continue;
@@ -532,4 +569,45 @@ int cli_source_next(cli_source *src, cli_doc *doc)
 		if (r != CLI_DONE)
 			return r;
 	}
+}
+
+int cli_source_next(cli_source *src, cli_doc *doc)
+{
+	cli_doc_clear(doc);
+	int r = next_document(src, doc);
+	/* bytes consumed outside any record go with the next document, or with
+	 * the end of the input */
+	if (r != CLI_NOMEM) {
+		doc->bytes += src->pending;
+		src->pending = 0;
+	}
+	return r;
+}
+
+bool cli_inputs_size(const cli_options *opt, uint64_t *bytes)
+{
+	/* a source of its own for the walk: it reads no file */
+	cli_source *walker = cli_source_new(opt);
+	bool known = walker != NULL;
+	*bytes = 0;
+	for (size_t i = 0; known && i < opt->ninputs; i++) {
+		const char *arg = opt->inputs[i];
+		struct stat st;
+		if (strcmp(arg, "-") == 0) {
+			known = false;
+		} else if (stat(arg, &st) != 0) {
+			/* an error document, which reads nothing */
+		} else if (S_ISDIR(st.st_mode)) {
+			clear_entries(walker);
+			known = walk(walker, arg, input_suffix(opt)) == 0;
+			for (size_t k = 0; k < walker->nentries; k++)
+				*bytes += walker->entries[k].size;
+		} else if (S_ISREG(st.st_mode)) {
+			*bytes += (uint64_t)st.st_size;
+		} else {
+			known = false; /* a pipe or a device tells its size only by being read */
+		}
+	}
+	cli_source_free(walker);
+	return known;
 }

@@ -29,6 +29,7 @@ void cli_message(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	cli_progress_hide(); /* a message never gets mixed into the progress line */
 	fputs(CLI_NAME ": ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -63,6 +64,8 @@ static const char help_text[] =
 	"Each FILE is one article; a DIR stands for every *.txt file under it,\n"
 	"sorted by path; \"-\" or no input at all reads standard input.  Every\n"
 	"document yields exactly one record, an error record when it fails.\n"
+	"A progress line on stderr, when it is a terminal that the records do not\n"
+	"go to, shows the documents done, MB read, MB/s and the time left.\n"
 	"\n"
 	"Options:\n"
 	"  -f, --format FORMAT    text, json, jsonl, brat or tsv\n"
@@ -78,8 +81,9 @@ static const char help_text[] =
 	"  -o, --output-dir DIR   one file per document in DIR, named after the\n"
 	"                         input: .ann (brat), .json, .txt (text), .tsv\n"
 	"                         (default: none, all records to standard output)\n"
-	"  -q, --quiet            no per-document error messages on stderr\n"
-	"                         (the error records and exit status remain)\n"
+	"  -q, --quiet            no per-document error messages and no progress\n"
+	"                         line on stderr (the error records and exit\n"
+	"                         status remain)\n"
 	"  -j, --jobs N           analyse on N threads sharing one model; records\n"
 	"                         still come out in input order (default: the\n"
 	"                         number of cores)\n"

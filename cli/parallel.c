@@ -9,6 +9,9 @@
  * documents at a time, and a slow document holds back only the writing,
  * not the other threads, until the ring is full.  The model is only read
  * while documents are analysed, so the threads share it as it is.
+ *
+ * The main thread also keeps the progress line (progress.c) up to date:
+ * a document is done when it is written, or when the target skips it.
  */
 #include "cli.h"
 
@@ -109,6 +112,10 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 		}
 	}
 
+	/* records go to standard output unless to files (--output-dir) or to
+	 * a store (index --db) */
+	cli_progress *progress = cli_progress_new(opt, !opt->output_dir && !opt->db);
+
 	/* failed: the exit status is 1; stopped: read no more, and only let
 	 * go of what was read (out of memory, a failed write, or a record
 	 * that could not even be rendered as an error) */
@@ -119,6 +126,7 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 			slot *s = &p.slots[read % p.nslots];
 			int r = cli_source_next(src, &s->doc);
 			if (r == CLI_DONE) {
+				cli_progress_add(progress, 0, s->doc.bytes); /* read after the last document */
 				reading = false;
 				break;
 			}
@@ -129,6 +137,8 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 			}
 			cli_show_notice(opt, &s->doc, &notice_shown);
 			int admitted = target->admit ? target->admit(target->ctx, &s->doc) : CLI_ADMIT;
+			if (admitted == CLI_SKIP)
+				cli_progress_add(progress, 1, s->doc.bytes);
 			if (admitted != CLI_ADMIT) {
 				cli_doc_clear(&s->doc);
 				if (admitted == CLI_WRITE_ERROR)
@@ -160,6 +170,7 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 				int w = target->write(target->ctx, &s->doc, &s->record, s->result, s->reason);
 				failed |= w != CLI_WRITTEN;
 				stopped |= w == CLI_WRITE_ERROR;
+				cli_progress_add(progress, 1, s->doc.bytes);
 			}
 		}
 		cli_doc_clear(&s->doc);
@@ -168,6 +179,7 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 		pthread_mutex_unlock(&p.lock);
 		written++;
 	}
+	cli_progress_end(progress);
 
 	pthread_mutex_lock(&p.lock);
 	p.stop = true;
