@@ -135,10 +135,13 @@ int index_main(int argc, char **argv)
 	opt.offsets = WS_OFFSETS_CODEPOINTS;
 
 	ws_status ms = ws_model_open(opt.model, NULL, &model, &err);
+	if (ms == WS_ERR_MODEL) { /* an unknown --model is a problem with the command line */
+		status = cli_usage_error("index", "%s", err.message);
+		goto done;
+	}
 	if (ms != WS_OK) {
-		status = ms == WS_ERR_MODEL ? cli_usage_error("index", "%s", err.message) : CLI_EXIT_FAILED;
-		if (ms != WS_ERR_MODEL)
-			cli_message("index: model '%s': %s", opt.model ? opt.model : WS_DEFAULT_MODEL, err.message);
+		cli_message("index: model '%s': %s", opt.model ? opt.model : WS_DEFAULT_MODEL, err.message);
+		status = CLI_EXIT_FAILED;
 		goto done;
 	}
 	if (!(st = store_open(opt.db, true, why, sizeof why))) {
