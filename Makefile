@@ -37,6 +37,9 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIBFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# The server's page is assembled into the binary from web/.
+$(BUILD)/cli/serve_page.o: $(wildcard web/*)
+
 # The trainer and the model inspector work inside the library's internals.
 $(BUILD)/cli/train%: CPPFLAGS += -iquote src
 $(BUILD)/cli/model_command.o: CPPFLAGS += -iquote src
@@ -50,7 +53,7 @@ $(BUILD)/libwhosaid.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/whosaid: $(CLI_OBJ) $(BUILD)/libwhosaid.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lsqlite3 -ljansson -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lmicrohttpd -lsqlite3 -ljansson -lm
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)

@@ -69,12 +69,17 @@ void cli_doc_clear(cli_doc *doc);
 /* The subcommands, argv[0] being the subcommand's name: `whosaid train`
  * (train.c), `whosaid model` (model_command.c), `whosaid index`
  * (index_command.c), `whosaid search` and `whosaid speakers`
- * (query_commands.c). */
+ * (query_commands.c), `whosaid serve` (serve.c). */
 int train_main(int argc, char **argv);
 int model_main(int argc, char **argv);
 int index_main(int argc, char **argv);
 int search_main(int argc, char **argv);
 int speakers_main(int argc, char **argv);
+int serve_main(int argc, char **argv);
+
+/* A file of the server's page (serve_page.c): "/index.html", "/app.js" or
+ * "/app.css", with its content type and length; NULL for another path. */
+const char *serve_asset(const char *path, const char **type, size_t *len);
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILED = 1, CLI_EXIT_USAGE = 2 };
 

@@ -15,7 +15,6 @@
 #include "store.h"
 
 #include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,19 +203,6 @@ static bool put_json(enum query_format f, json_t *object)
 	return rc == 0;
 }
 
-static json_t *string_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-/* x rounded to the given decimals, so that output does not show the
- * noise of floating point. */
-static double rounded(double x, int decimals)
-{
-	double scale = pow(10, decimals);
-	return round(x * scale) / scale;
-}
-
 /* -------------------------------------------------------------- search */
 
 static const char *const hit_columns[] = {
@@ -249,17 +235,10 @@ static bool print_hit(void *ctx, const search_hit *h)
 		printf("\n\n");
 		break;
 	case Q_JSON:
-	case Q_JSONL: {
-		json_t *attribution = json_loads(h->attribution, 0, NULL);
-		json_t *hit = json_pack("{s:I, s:f, s:{s:s, s:o, s:o, s:o, s:o}, s:o}", "rank", (json_int_t)h->rank,
-					"score", rounded(h->score, 4), "article", "id", h->doc_id, "outlet",
-					string_or_null(h->outlet), "date", string_or_null(h->date), "url",
-					string_or_null(h->url), "title", string_or_null(h->title), "attribution",
-					attribution ? attribution : json_null());
-		if (!put_json(q->format, hit))
+	case Q_JSONL:
+		if (!put_json(q->format, search_hit_json(h)))
 			return false;
 		break;
-	}
 	case Q_TSV:
 	case Q_CSV: {
 		const char *fields[] = {rank, score, h->doc_id, h->outlet, h->date, h->url, h->title, h->type,
@@ -327,24 +306,10 @@ static bool print_speaker(void *ctx, const speaker_row *r)
 		break;
 	}
 	case Q_JSON:
-	case Q_JSONL: {
-		json_t *row = json_object();
-		if (row && q->by != BY_NONE)
-			json_object_set_new(row, group_name, string_or_null(r->group));
-		json_t *rest = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:o, s:o}", "speaker", r->name, "key",
-					 r->key, "kind", r->kind, "attributions", (json_int_t)r->attributions, "direct",
-					 (json_int_t)r->direct, "direct_share", rounded(share, 3), "articles",
-					 (json_int_t)r->articles, "first_seen", string_or_null(r->first_seen),
-					 "last_seen", string_or_null(r->last_seen));
-		if (!row || !rest || json_object_update(row, rest) != 0) {
-			json_decref(row);
-			row = NULL;
-		}
-		json_decref(rest);
-		if (!put_json(q->format, row))
+	case Q_JSONL:
+		if (!put_json(q->format, speaker_row_json(r, q->by)))
 			return false;
 		break;
-	}
 	case Q_TSV:
 	case Q_CSV: {
 		const char *fields[] = {r->group, r->name, r->key, r->kind, counts[0], counts[1], share_text,

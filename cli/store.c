@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -829,4 +830,111 @@ db_error:
 	say(why, why_size, "%s", sqlite3_errmsg(st->db));
 	sqlite3_finalize(q);
 	return -1;
+}
+
+/* ----------------------------------------------------- answers as JSON */
+
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* x rounded to the given decimals, so that output does not show the
+ * noise of floating point. */
+static double rounded(double x, int decimals)
+{
+	double scale = pow(10, decimals);
+	return round(x * scale) / scale;
+}
+
+json_t *search_hit_json(const search_hit *h)
+{
+	json_t *attribution = json_loads(h->attribution, 0, NULL);
+	return json_pack("{s:I, s:f, s:{s:s, s:o, s:o, s:o, s:o}, s:o}", "rank", (json_int_t)h->rank, "score",
+			 rounded(h->score, 4), "article", "id", h->doc_id, "outlet", string_or_null(h->outlet), "date",
+			 string_or_null(h->date), "url", string_or_null(h->url), "title", string_or_null(h->title),
+			 "attribution", attribution ? attribution : json_null());
+}
+
+json_t *speaker_row_json(const speaker_row *r, enum speaker_grouping by)
+{
+	double share = r->attributions ? (double)r->direct / (double)r->attributions : 0;
+	json_t *row = json_object();
+	if (row && by != BY_NONE)
+		json_object_set_new(row, by == BY_OUTLET ? "outlet" : "month", string_or_null(r->group));
+	json_t *rest = json_pack("{s:s, s:s, s:s, s:I, s:I, s:f, s:I, s:o, s:o}", "speaker", r->name, "key", r->key,
+				 "kind", r->kind, "attributions", (json_int_t)r->attributions, "direct",
+				 (json_int_t)r->direct, "direct_share", rounded(share, 3), "articles",
+				 (json_int_t)r->articles, "first_seen", string_or_null(r->first_seen), "last_seen",
+				 string_or_null(r->last_seen));
+	if (!row || !rest || json_object_update(row, rest) != 0) {
+		json_decref(row);
+		row = NULL;
+	}
+	json_decref(rest);
+	return row;
+}
+
+/* The rows of a two-column query (a name, a count) as an array of
+ * {name_key: name, "articles": count}; NULL on error. */
+static json_t *counted(store *st, const char *sql, const char *name_key)
+{
+	sqlite3_stmt *q = NULL;
+	json_t *list = json_array();
+	int rc = SQLITE_ERROR;
+	if (list && sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) == SQLITE_OK) {
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			json_t *item = json_pack("{s:s?, s:I}", name_key, column_text(q, 0), "articles",
+						 (json_int_t)sqlite3_column_int64(q, 1));
+			if (!item || json_array_append_new(list, item) != 0) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
+}
+
+/* The one number a query returns, or -1 on error. */
+static long count_of(store *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	long n = -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+json_t *store_overview(store *st, char *why, size_t why_size)
+{
+	long articles = count_of(st, "SELECT count(*) FROM articles WHERE error IS NULL");
+	long failed = count_of(st, "SELECT count(*) FROM articles WHERE error IS NOT NULL");
+	long attributions = count_of(st, "SELECT count(*) FROM attributions");
+	json_t *outlets = counted(st,
+				  "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL AND error IS NULL"
+				  " GROUP BY outlet ORDER BY count(*) DESC, outlet",
+				  "outlet");
+	json_t *months = counted(st,
+				 "SELECT substr(day, 1, 7) AS month, count(*) FROM articles WHERE day IS NOT NULL"
+				 " AND error IS NULL GROUP BY month ORDER BY month",
+				 "month");
+	json_t *overview = NULL;
+	if (outlets && months && articles >= 0 && failed >= 0 && attributions >= 0) {
+		overview = json_pack("{s:I, s:I, s:I, s:O, s:O}", "articles", (json_int_t)articles, "failed",
+				     (json_int_t)failed, "attributions", (json_int_t)attributions, "outlets", outlets,
+				     "months", months);
+		if (!overview)
+			say(why, why_size, "out of memory");
+	} else {
+		say(why, why_size, "%s", sqlite3_errmsg(st->db));
+	}
+	json_decref(outlets);
+	json_decref(months);
+	return overview;
 }

@@ -117,6 +117,23 @@ int store_speakers(store *st, enum speaker_grouping by, const char *outlet, cons
 		   const char *until, long limit, bool (*each)(void *ctx, const speaker_row *row),
 		   void *ctx, char *why, size_t why_size);
 
+/* ------------------------------------------------- answers as JSON */
+
+/* jansson values (json_t, from <jansson.h>) for the JSON forms of the
+ * answers, shared by the commands and the server; NULL when out of
+ * memory.  A hit is {"rank", "score", "article": {"id", "outlet", "date",
+ * "url", "title"}, "attribution"}; a speaker row has the group first
+ * ("outlet" or "month") when grouped. */
+struct json_t;
+struct json_t *search_hit_json(const search_hit *hit);
+struct json_t *speaker_row_json(const speaker_row *row, enum speaker_grouping by);
+
+/* What a store holds, for a browsing page: {"articles", "failed",
+ * "attributions", "outlets": [{"outlet", "articles"}], "months":
+ * [{"month", "articles"}]}, outlets by articles, months in order.  NULL
+ * on a database error (with why) or out of memory. */
+struct json_t *store_overview(store *st, char *why, size_t why_size);
+
 /* ---------------------------------------------------------- speaker keys */
 
 /* The normalised form of a speaker's name under which counts are merged

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 # JSON.  libsqlite3-dev: the quote store of `whosaid index`.  python3:
 # evaluation and benchmark scripts, and checks of the store.  valgrind:
 # memory checks.  time: /usr/bin/time, peak memory in `make bench`.
-PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev python3 valgrind time)
+PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev python3 valgrind time)
 
 deps_only=0
 for arg in "$@"; do
