@@ -111,6 +111,21 @@ valgrind: build-tests
 	test $$unit = 0 && test $$cli = 0
 	$(VALGRIND) $(BUILD)/whosaid --quiet --format jsonl examples $(wildcard $(SHARED)/data/polnear/dev/text) > /dev/null
 
+# The server's page in Debian's Chromium, driven by playwright-core from npm
+# (tests/browser; `scripts/install.sh --dev` installs both).  Screenshots
+# are kept in $(BUILD)/browser/ as the test's artifacts.
+browser-test: all
+	@command -v node >/dev/null && test -x /usr/bin/chromium || \
+		{ echo "browser-test: needs node and /usr/bin/chromium (scripts/install.sh --dev)" >&2; exit 2; }
+	@test -d tests/browser/node_modules/playwright-core || (cd tests/browser && npm ci --no-audit --no-fund)
+	@mkdir -p $(BUILD)/browser
+	@rm -f $(BUILD)/browser/q.db*
+	@$(PYTHON) tests/corpus/make_corpus.py --articles 60 > $(BUILD)/browser/corpus.jsonl
+	@$(BUILD)/whosaid index --db $(BUILD)/browser/q.db --jsonl $(BUILD)/browser/corpus.jsonl -q
+	cd tests/browser && WHOSAID=$(CURDIR)/$(BUILD)/whosaid STORE=$(CURDIR)/$(BUILD)/browser/q.db \
+		OUT=$(CURDIR)/$(BUILD)/browser node page.test.mjs
+.PHONY: browser-test
+
 # Build with gcc and with clang, every warning an error.
 warnings:
 	$(MAKE) BUILD=build-gcc CC=gcc CFLAGS="-O2 -g -Werror" build-tests
@@ -184,6 +199,7 @@ help:
 	@echo "make sanitize-corpus  the sanitized whosaid over the example and PolNeAR texts"
 	@echo "make valgrind         the test suite and the example under valgrind memcheck"
 	@echo "make warnings         build with gcc and clang, warnings as errors"
+	@echo "make browser-test     the server's page in headless Chromium (needs scripts/install.sh --dev)"
 	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear), MODEL=news or rules"
 	@echo "make eval-gate        eval of both models, each checked against tests/accuracy_gate.json"
 	@echo "make models           train models/news.wsm from PolNeAR and rewrite models/manifest.json"

@@ -4,8 +4,13 @@
 #   ./scripts/install.sh              install the build and test dependencies,
 #                                     build, and run whosaid on examples/article.txt
 #   ./scripts/install.sh --deps-only  install the dependencies only
+#   ./scripts/install.sh --dev        also what the browser test and the
+#                                     load benchmark need: Chromium, Node.js
+#                                     and npm (when missing), wrk, and the
+#                                     browser test's npm packages
 #
-# Dependencies come from Debian's own packages, through apt-get; sudo is used
+# Dependencies come from Debian's own packages, through apt-get (with --dev,
+# the browser test's playwright-core also comes from npm); sudo is used
 # only when not running as root.  When every package is already installed,
 # apt-get is not called at all.  Works without a terminal (CI=true, no stdin).
 set -euo pipefail
@@ -19,12 +24,18 @@ cd "$(dirname "$0")/.."
 # memory checks.  time: /usr/bin/time, peak memory in `make bench`.
 PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev python3 valgrind time)
 
+# For `make browser-test` and `make bench-serve`.  Node.js and npm come
+# from Debian unless a Node.js with its npm is there already.
+DEV_PACKAGES=(chromium wrk)
+
 deps_only=0
+dev=0
 for arg in "$@"; do
 	case "$arg" in
 	--deps-only) deps_only=1 ;;
+	--dev) dev=1 ;;
 	-h | --help)
-		sed -n '2,10s/^# \{0,1\}//p' "$0"
+		sed -n '2,15s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*)
@@ -33,6 +44,11 @@ for arg in "$@"; do
 		;;
 	esac
 done
+
+if [ "$dev" -eq 1 ]; then
+	PACKAGES+=("${DEV_PACKAGES[@]}")
+	command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -71,6 +87,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	done
 else
 	echo "install.sh: all dependencies are installed (${PACKAGES[*]})"
+fi
+
+if [ "$dev" -eq 1 ]; then
+	# the browser test's one package, as its lock file pins it
+	(cd tests/browser && npm ci --no-audit --no-fund)
 fi
 
 [ "$deps_only" -eq 1 ] && exit 0

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""api_test.py — every endpoint and every error status of `whosaid serve`.
+
+    api_test.py WHOSAID
+
+WHOSAID is the command (it may start with a wrapper such as valgrind).  The
+test makes a small store from tests/corpus/make_corpus.py, starts two
+servers on free loopback ports (one with the store and the usual limits,
+one with tight limits and no store), checks what they answer against what
+the command line prints for the same input, stops them with SIGTERM and
+checks that they exit 0.  Prints one line per check and "N passed,
+N failed"; exits 1 when a check fails.
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+WHOSAID = shlex.split(sys.argv[1] if len(sys.argv) > 1 else "build/whosaid")
+
+ARTICLE = ('"The pier is safe," harbour master Mara Lindqvist told reporters, "and it will reopen in June." '
+           'Omar Reyes said the repairs cost twice the estimate.')
+ACCENTED = 'Zoë Ní Bhriain said the café would stay open. "Merci," she told them.'
+
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"PASS {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}"[:400])
+
+
+def run(args, stdin=b""):
+    return subprocess.run(WHOSAID + args, input=stdin, capture_output=True, check=False).stdout
+
+
+def start(args):
+    proc = subprocess.Popen(WHOSAID + ["serve", "--port", "0"] + args, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    line = b""
+    deadline = time.time() + 120  # valgrind takes its time
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        m = re.search(rb"serving on http://127\.0\.0\.1:(\d+)/", line)
+        if m:
+            return proc, int(m.group(1))
+        if not line and proc.poll() is not None:
+            break
+    sys.exit(f"api_test: the server did not start: {line!r}")
+
+
+def request(port, method, path, body=None, headers=None, timeout=60):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn.request(method, path, body=body, headers=headers or {})
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return r.status, dict((k.lower(), v) for k, v in r.getheaders()), data
+
+
+def error_of(data):
+    try:
+        e = json.loads(data)["error"]
+        return e["status"], e["message"]
+    except (ValueError, KeyError, TypeError):
+        return None, data[:200]
+
+
+def raw(port, data, wait=10):
+    """Send bytes on a new connection; what comes back before it closes."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
+    s.sendall(data)
+    got = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    except socket.timeout:
+        pass
+    s.close()
+    return got
+
+
+def stop(proc, name):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = "did not stop"
+    said = proc.stderr.read().decode("utf-8", "replace")
+    check(f"{name}: SIGTERM stops it cleanly (exit 0)", rc == 0 and "stopped by SIGTERM" in said, f"{rc} {said}")
+
+
+def main():
+    work = tempfile.mkdtemp()
+    corpus = os.path.join(work, "corpus.jsonl")
+    db = os.path.join(work, "q.db")
+    with open(corpus, "w") as f:
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests/corpus/make_corpus.py"), "--articles", "40"],
+                       stdout=f, check=True)
+    run(["index", "--db", db, "--jsonl", corpus, "-q"])
+
+    server, port = start(["--db", db, "-j", "2"])
+    try:
+        status, headers, data = request(port, "GET", "/healthz")
+        check("GET /healthz", status == 200 and json.loads(data) == {"status": "ok"}, data)
+
+        status, headers, data = request(port, "GET", "/v1/version")
+        v = json.loads(data)
+        check("GET /v1/version names library, schema, model and store",
+              status == 200 and v["schema"] == 1 and v["model"] and v["store"] is True and v["store_schema"] == 2, v)
+
+        cli = json.loads(run(["--format", "jsonl", "-q"], ARTICLE.encode()))
+        status, headers, data = request(port, "POST", "/v1/extract", ARTICLE.encode(),
+                                        {"Content-Type": "text/plain; charset=utf-8"})
+        check("POST /v1/extract text/plain: the command's record",
+              status == 200 and headers["content-type"] == "application/json" and json.loads(data) == cli, data)
+
+        status, _, data = request(port, "POST", "/v1/extract?id=pier-7", ARTICLE.encode(),
+                                  {"Content-Type": "text/plain"})
+        check("POST /v1/extract?id= sets the id", status == 200 and json.loads(data)["id"] == "pier-7", data)
+
+        line = json.dumps({"id": "a1", "text": ARTICLE, "outlet": "Eastport Courier"})
+        cli = json.loads(run(["--jsonl", "--format", "jsonl", "-q"], line.encode()))
+        status, _, data = request(port, "POST", "/v1/extract", line.encode(), {"Content-Type": "application/json"})
+        check("POST /v1/extract JSON: id and passed-through members", status == 200 and json.loads(data) == cli
+              and cli["id"] == "a1" and cli["outlet"] == "Eastport Courier", data)
+
+        batch = "\n".join([line, "", json.dumps({"id": "a2", "text": ACCENTED}), '{"id": "a3", "text": ',
+                           json.dumps({"id": "a4", "text": 7})]) + "\n"
+        cli = [json.loads(x) for x in run(["--jsonl", "--format", "jsonl", "-q"], batch.encode()).splitlines()]
+        status, headers, data = request(port, "POST", "/v1/extract", batch.encode(),
+                                        {"Content-Type": "application/x-ndjson"})
+        got = [json.loads(x) for x in data.splitlines()]
+        got_without_origin = [dict(r, id=r["id"].replace("body:", "stdin:")) if r["id"].startswith("body:") else r
+                              for r in got]
+        check("POST /v1/extract JSON Lines: one record per line, in order, error records included",
+              status == 200 and headers["content-type"] == "application/x-ndjson" and len(got) == 4
+              and [r["id"] for r in got] == ["a1", "a2", "body:4", "a4"]
+              and [len(r["errors"]) for r in got] == [0, 0, 1, 1]
+              and got_without_origin[:2] == cli[:2], data[:300])
+
+        cli = json.loads(run(["--format", "jsonl", "--offsets", "bytes", "-q"], ACCENTED.encode()))
+        status, _, data = request(port, "POST", "/v1/extract?offsets=bytes", ACCENTED.encode(),
+                                  {"Content-Type": "text/plain"})
+        check("?offsets=bytes counts bytes", status == 200 and json.loads(data) == cli, data)
+
+        # the model is shared by the threads: answers under load are the same
+        cli = json.loads(run(["--format", "jsonl", "-q"], ARTICLE.encode()))
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: request(port, "POST", "/v1/extract", ARTICLE.encode(),
+                                                      {"Content-Type": "text/plain"}), range(16)))
+        check("16 requests at once on 2 threads: all right",
+              all(s == 200 and json.loads(d) == cli for s, _, d in answers), [s for s, _, _ in answers])
+
+        cli = [json.loads(x) for x in run(["search", "--db", db, "ceasefire", "--limit", "3", "-f", "jsonl"]).splitlines()]
+        status, _, data = request(port, "GET", "/v1/search?q=ceasefire&limit=3")
+        check("GET /v1/search: the command's hits", status == 200 and json.loads(data)["hits"] == cli
+              and len(cli) == 3, data[:300])
+
+        cli = [json.loads(x) for x in run(["search", "--db", db, "--speaker", "okafor", "--kind", "direct",
+                                           "--since", "2031-04", "-f", "jsonl"]).splitlines()]
+        status, _, data = request(port, "GET", "/v1/search?speaker=okafor&kind=direct&since=2031-04&q=")
+        check("GET /v1/search with filters, empty q meaning none", status == 200 and json.loads(data)["hits"] == cli
+              and len(cli) > 0, data[:300])
+
+        cli = [json.loads(x) for x in run(["speakers", "--db", db, "--by", "month", "-f", "jsonl"]).splitlines()]
+        status, _, data = request(port, "GET", "/v1/speakers?by=month")
+        check("GET /v1/speakers?by=month: the command's rows", status == 200 and json.loads(data)["speakers"] == cli,
+              data[:300])
+
+        status, _, data = request(port, "GET", "/v1/store")
+        o = json.loads(data)
+        check("GET /v1/store: counts, outlets and months", status == 200 and o["articles"] == 40
+              and len(o["outlets"]) == 3 and [m["month"] for m in o["months"]] == ["2031-03", "2031-04", "2031-05"], o)
+
+        status, headers, data = request(port, "GET", "/")
+        check("GET /: the page, with a Content-Security-Policy", status == 200
+              and headers["content-type"].startswith("text/html") and b"<textarea" in data
+              and "script-src 'self'" in headers.get("content-security-policy", ""), headers)
+        status, headers, data = request(port, "GET", "/app.js")
+        check("GET /app.js", status == 200 and headers["content-type"].startswith("text/javascript") and data, headers)
+        status, headers, data = request(port, "HEAD", "/app.css")
+        check("HEAD /app.css", status == 200 and headers["content-type"].startswith("text/css") and not data, headers)
+
+        def expect_error(name, want, method, path, body=None, headers=None):
+            status, h, data = request(port, method, path, body, headers)
+            code, message = error_of(data)
+            check(f"{name}: {want}", status == want and code == want and h["content-type"] == "application/json",
+                  f"{status} {message}")
+            return h, message
+
+        expect_error("invalid JSON", 400, "POST", "/v1/extract", b'{"text": ', {"Content-Type": "application/json"})
+        _, message = expect_error("JSON without text", 400, "POST", "/v1/extract", b'{"id": "x"}',
+                                  {"Content-Type": "application/json"})
+        check("  says which field is missing", message == 'no field "text"', message)
+        expect_error("unknown offsets", 400, "POST", "/v1/extract?offsets=words", b"x", {"Content-Type": "text/plain"})
+        expect_error("search kind", 400, "GET", "/v1/search?q=a&kind=quoted")
+        expect_error("search date", 400, "GET", "/v1/search?q=a&since=yesterday")
+        expect_error("search limit", 400, "GET", "/v1/search?q=a&limit=-3")
+        expect_error("search query FTS5 cannot parse", 400, "GET", "/v1/search?q=OR")
+        expect_error("speakers grouping", 400, "GET", "/v1/speakers?by=year")
+        expect_error("wrong content type", 415, "POST", "/v1/extract", b"a=b",
+                     {"Content-Type": "application/x-www-form-urlencoded"})
+        expect_error("no content type", 415, "POST", "/v1/extract", b"text")
+        expect_error("unknown path", 404, "GET", "/v2/extract")
+        h, _ = expect_error("GET on /v1/extract", 405, "GET", "/v1/extract")
+        check("  with an Allow header", "allow" in h, h)
+        expect_error("POST on /healthz", 405, "POST", "/healthz", b"x", {"Content-Type": "text/plain"})
+        expect_error("DELETE on /v1/search", 405, "DELETE", "/v1/search")
+    finally:
+        stop(server, "server with a store")
+
+    tight, port = start(["-j", "1", "--max-body", "4096", "--max-header", "4096", "--timeout", "2",
+                         "--max-connections", "4", "--max-requests", "1"])
+    try:
+        status, _, data = request(port, "POST", "/v1/extract", b"x" * 5000, {"Content-Type": "text/plain"})
+        check("a body over --max-body (Content-Length): 413", status == 413 and error_of(data)[0] == 413, data)
+        got = raw(port, b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                  b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+                  b"".join(b"400\r\n" + b"y" * 1024 + b"\r\n" for _ in range(6)) + b"0\r\n\r\n")
+        check("a chunked body over --max-body: 413", got.startswith(b"HTTP/1.1 413"), got[:80])
+        status, _, data = request(port, "POST", "/v1/extract", b"Ana Ruiz said so.", {"Content-Type": "text/plain"})
+        check("a body under the limit still works", status == 200, data)
+        got = raw(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + b"p" * 8000 + b"\r\n\r\n")
+        check("headers over --max-header: 431", got.startswith(b"HTTP/1.1 431"), got[:80])
+        status, _, data = request(port, "GET", "/v1/search?q=x")
+        check("search without a store: 404", status == 404 and "--db" in error_of(data)[1], data)
+
+        # a request held open (headers sent, body not) fills --max-requests 1
+        held = socket.create_connection(("127.0.0.1", port), timeout=10)
+        held.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n\r\n")
+        time.sleep(0.3)
+        status, headers, data = request(port, "GET", "/healthz")
+        check("more requests than --max-requests: 503 with Retry-After",
+              status == 503 and error_of(data)[0] == 503 and headers.get("retry-after") == "1", (status, data))
+        held.sendall(b"Ana Ruiz said the ferry was late, again and again.")
+        answer = held.recv(65536)
+        held.close()
+        check("  and the held request is answered", answer.startswith(b"HTTP/1.1 200"), answer[:80])
+
+        # --timeout: a silent connection is closed
+        t0 = time.time()
+        got = raw(port, b"GET /healthz HTTP/1.1\r\n", wait=20)
+        waited = time.time() - t0
+        check("a connection silent for --timeout is closed", got == b"" and 1.5 <= waited < 15, (got[:80], waited))
+
+        # --max-connections: a fifth connection at once waits, unanswered,
+        # until one of the four closes
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(4)]
+        time.sleep(0.3)
+        fifth = socket.create_connection(("127.0.0.1", port), timeout=1)
+        fifth.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try:
+            early = fifth.recv(100)
+        except socket.timeout:
+            early = None
+        for s in idle:
+            s.close()
+        fifth.settimeout(10)
+        later = fifth.recv(100)
+        fifth.close()
+        check("a connection over --max-connections waits until another closes",
+              early is None and later.startswith(b"HTTP/1.1 200"), (early, later[:40]))
+    finally:
+        stop(tight, "server with tight limits")
+
+    for args, name in ((["--port", "70000"], "a port out of range"), (["--bind", "localhost"], "a host name for --bind"),
+                       (["--db", os.path.join(work, "missing.db")], "a missing store"),
+                       (["--max-header", "100"], "a header limit below 4096")):
+        p = subprocess.run(WHOSAID + ["serve"] + args, capture_output=True, timeout=120)
+        want = 1 if "store" in name else 2
+        check(f"serve refuses {name} (exit {want})", p.returncode == want and p.stderr.startswith(b"whosaid: serve:"),
+              (p.returncode, p.stderr[:200]))
+
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
