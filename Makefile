@@ -182,6 +182,12 @@ bench-index: all
 		--texts $(SHARED)/data/polnear/dev/text --dir $(BUILD)/bench
 .PHONY: bench-index
 
+# whosaid serve under wrk on loopback: requests/s, latency, failures, memory
+# before and after (LOAD_SECONDS, LOAD_CONNECTIONS; docs/performance.md).
+bench-serve: all
+	WHOSAID=$(BUILD)/whosaid bench/serve_load.sh
+.PHONY: bench-serve
+
 BENCH_MODELS = rules news
 bench-all: all
 	@for m in $(BENCH_MODELS); do \
@@ -207,6 +213,7 @@ help:
 	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
 	@echo "make bench-index      whosaid index: articles/s, MB/s, memory, store size per 1,000 articles"
+	@echo "make bench-serve      whosaid serve under wrk: requests/s, latency, failures, memory"
 	@echo "make build-tests      build everything, tests included, run nothing"
 	@echo "make clean            remove every build folder"
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# serve_load.sh — `make bench-serve`: whosaid serve under load from wrk on
+# loopback: requests/s, latency percentiles, failed requests, and the
+# server's resident memory before and after.
+#
+# The server runs with its defaults (threads: every core) on a free port;
+# wrk POSTs examples/article.txt to /v1/extract from LOAD_CONNECTIONS
+# connections (64) for LOAD_SECONDS (30) on LOAD_THREADS threads (2), after
+# a 5-second warm-up run.  RSS is read from /proc at start, after the
+# warm-up, and after the measured run.  Prints Markdown; exits 1 when any
+# request failed or the memory grew by more than LOAD_GROWTH_KIB (1024)
+# during the measured run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHOSAID=${WHOSAID:-build/whosaid}
+SECONDS_RUN=${LOAD_SECONDS:-30}
+CONNECTIONS=${LOAD_CONNECTIONS:-64}
+THREADS=${LOAD_THREADS:-2}
+GROWTH_KIB=${LOAD_GROWTH_KIB:-1024}
+command -v wrk >/dev/null || { echo "bench-serve: wrk not found (scripts/install.sh --dev installs it)" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+"$WHOSAID" serve --port 0 2>"$tmp/server.err" &
+server=$!
+trap 'kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do
+	grep -q 'serving on' "$tmp/server.err" 2>/dev/null && break
+	sleep 0.1
+done
+url=$(sed -n 's/.*serving on \(http:[^ ]*\).*/\1/p' "$tmp/server.err")
+[ -n "$url" ] || { cat "$tmp/server.err" >&2; exit 1; }
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$server/status"; }
+
+rss_start=$(rss)
+wrk -t "$THREADS" -c "$CONNECTIONS" -d 5s -s bench/extract.lua "${url}v1/extract" >/dev/null
+rss_warm=$(rss)
+wrk -t "$THREADS" -c "$CONNECTIONS" -d "${SECONDS_RUN}s" --latency -s bench/extract.lua "${url}v1/extract" >"$tmp/wrk.txt"
+rss_end=$(rss)
+cat "$tmp/wrk.txt" >&2
+
+requests=$(awk '/requests in/ { print $1 }' "$tmp/wrk.txt")
+rate=$(awk '/^Requests\/sec/ { print $2 }' "$tmp/wrk.txt")
+bad=$(awk '/Non-2xx or 3xx responses/ { print $NF }' "$tmp/wrk.txt")
+socket_errors=$(sed -n 's/.*Socket errors: //p' "$tmp/wrk.txt")
+pct() { awk -v p="$1" '$1 == p { print $2 }' "$tmp/wrk.txt"; }
+
+echo "wrk -t $THREADS -c $CONNECTIONS -d ${SECONDS_RUN}s, POST /v1/extract with examples/article.txt ($(wc -c <examples/article.txt) bytes), $(nproc) cores, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown):"
+echo
+echo "| requests | requests/s | p50 | p75 | p90 | p99 | failed | RSS at start | after warm-up | after the run |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| $requests | $rate | $(pct 50%) | $(pct 75%) | $(pct 90%) | $(pct 99%) | ${bad:-0}${socket_errors:+ (socket errors: $socket_errors)} | $((rss_start / 1024)) MiB | $((rss_warm / 1024)) MiB | $((rss_end / 1024)) MiB |"
+status=0
+if [ -n "${bad}${socket_errors}" ]; then
+	echo "bench-serve: some requests failed" >&2
+	status=1
+fi
+if [ $((rss_end - rss_warm)) -gt "$GROWTH_KIB" ]; then
+	echo "bench-serve: memory grew by $((rss_end - rss_warm)) KiB during the run" >&2
+	status=1
+fi
+exit $status
