@@ -464,14 +464,17 @@ static bool collect_speaker(void *ctx, const speaker_row *row)
 	return !all->failed;
 }
 
-/* ?limit=N from 0 to max, or the default; -1 when not a number. */
-static long limit_of(struct MHD_Connection *c, long fallback, long max)
+/* ?limit=N from 1 to MAX_LIMIT, or the default; -1 when not that.  There
+ * is no "no limit" here, unlike on the command line: one request must not
+ * be able to ask for the whole store. */
+#define MAX_LIMIT 10000
+static long limit_of(struct MHD_Connection *c, long fallback)
 {
 	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
 	unsigned long long n;
-	if (!v)
+	if (!v || !*v)
 		return fallback;
-	return number_in(v, 0, (unsigned long long)max, &n) ? (long)n : -1;
+	return number_in(v, 1, MAX_LIMIT, &n) ? (long)n : -1;
 }
 
 enum question { Q_SEARCH, Q_SPEAKERS, Q_OVERVIEW };
@@ -489,7 +492,7 @@ static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum
 		.since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since"),
 		.until = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "until"),
 		.outlet = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "outlet"),
-		.limit = limit_of(c, what == Q_SEARCH ? 20 : 0, 10000),
+		.limit = limit_of(c, what == Q_SEARCH ? 20 : 100),
 	};
 	/* empty parameters, as an HTML form sends them, mean absent */
 	const char **params[] = {&q.match, &q.speaker, &q.kind, &q.since, &q.until, &q.outlet, &by};
@@ -502,7 +505,7 @@ static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum
 	if (!date_or_absent(q.since) || !date_or_absent(q.until))
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "since and until must be YYYY, YYYY-MM or YYYY-MM-DD");
 	if (q.limit < 0)
-		return respond_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 0 to 10000");
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 1 to %d", MAX_LIMIT);
 	enum speaker_grouping grouping = BY_NONE;
 	if (by && strcmp(by, "outlet") == 0)
 		grouping = BY_OUTLET;

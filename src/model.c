@@ -178,8 +178,8 @@ ws_status ws_model_open(const char *name, const ws_allocator *allocator, ws_mode
 	}
 	char path[4096];
 	ws_model_path(name, path, sizeof path);
-	unsigned char *bytes;
-	size_t len;
+	unsigned char *bytes = NULL;
+	size_t len = 0;
 	st = read_model_file(&m->allocator, path, &bytes, &len, err);
 	if (st == WS_ERR_MODEL && !strchr(name, '/') && errno == ENOENT && err)
 		snprintf(err->message, sizeof err->message,

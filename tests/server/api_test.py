@@ -216,6 +216,7 @@ def main():
         expect_error("search kind", 400, "GET", "/v1/search?q=a&kind=quoted")
         expect_error("search date", 400, "GET", "/v1/search?q=a&since=yesterday")
         expect_error("search limit", 400, "GET", "/v1/search?q=a&limit=-3")
+        expect_error("no unlimited search", 400, "GET", "/v1/search?q=a&limit=0")
         expect_error("search query FTS5 cannot parse", 400, "GET", "/v1/search?q=OR")
         expect_error("speakers grouping", 400, "GET", "/v1/speakers?by=year")
         expect_error("wrong content type", 415, "POST", "/v1/extract", b"a=b",
