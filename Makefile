@@ -31,7 +31,7 @@ TEST_LIBS     = -lcmocka -lm
 ASAN_BUILD  = build-asan
 ASAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-all: $(BUILD)/whosaid $(BUILD)/libwhosaid.a
+all: $(BUILD)/whosaid $(BUILD)/libwhosaid.a $(BUILD)/libwhosaid.so
 
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -51,6 +51,11 @@ $(BUILD)/cli/%.o: cli/%.c
 $(BUILD)/libwhosaid.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# The shared library, for the Python package (python/): only the public
+# API is visible in it (-fvisibility=hidden, WS_API).
+$(BUILD)/libwhosaid.so: $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libwhosaid.so -o $@ $^ -lm
 
 $(BUILD)/whosaid: $(CLI_OBJ) $(BUILD)/libwhosaid.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lmicrohttpd -lsqlite3 -ljansson -lm
@@ -110,6 +115,23 @@ valgrind: build-tests
 	WHOSAID="$(VALGRIND) $(BUILD)/whosaid" tests/run_cli_tests.sh || cli=1; \
 	test $$unit = 0 && test $$cli = 0
 	$(VALGRIND) $(BUILD)/whosaid --quiet --format jsonl examples $(wildcard $(SHARED)/data/polnear/dev/text) > /dev/null
+
+# The Python package (python/): the shared library and the shipped model
+# copied into it, then its tests with Debian's pytest, pandas and Dask
+# (python3-pytest, python3-pandas, python3-distributed; /usr/bin/python3,
+# whatever python3 comes first on PATH, since that is where Debian's
+# packages are).  python-test also installs the package with pip, without
+# network, into a fresh virtual environment, and runs the tests there.
+DEBIAN_PYTHON ?= /usr/bin/python3
+python: $(BUILD)/libwhosaid.so
+	@mkdir -p python/whosaid/_lib
+	cp $(BUILD)/libwhosaid.so models/news.wsm python/whosaid/_lib/
+python-test: python
+	rm -rf $(BUILD)/venv
+	$(DEBIAN_PYTHON) -m venv --system-site-packages $(BUILD)/venv
+	$(BUILD)/venv/bin/pip install --quiet --no-build-isolation --no-index ./python
+	cd $(BUILD) && WHOSAID=$(CURDIR)/$(BUILD)/whosaid REPO=$(CURDIR) venv/bin/python -m pytest -q $(CURDIR)/python/tests
+.PHONY: python python-test
 
 # The server's page in Debian's Chromium, driven by playwright-core from npm
 # (tests/browser; `scripts/install.sh --dev` installs both).  Screenshots
@@ -206,6 +228,7 @@ help:
 	@echo "make valgrind         the test suite and the example under valgrind memcheck"
 	@echo "make warnings         build with gcc and clang, warnings as errors"
 	@echo "make browser-test     the server's page in headless Chromium (needs scripts/install.sh --dev)"
+	@echo "make python-test      the Python package, pip-installed into a venv, under pytest (with Dask)"
 	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear), MODEL=news or rules"
 	@echo "make eval-gate        eval of both models, each checked against tests/accuracy_gate.json"
 	@echo "make models           train models/news.wsm from PolNeAR and rewrite models/manifest.json"

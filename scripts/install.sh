@@ -4,10 +4,11 @@
 #   ./scripts/install.sh              install the build and test dependencies,
 #                                     build, and run whosaid on examples/article.txt
 #   ./scripts/install.sh --deps-only  install the dependencies only
-#   ./scripts/install.sh --dev        also what the browser test and the
-#                                     load benchmark need: Chromium, Node.js
-#                                     and npm (when missing), wrk, and the
-#                                     browser test's npm packages
+#   ./scripts/install.sh --dev        also what the browser test, the load
+#                                     benchmark and the Python package's tests
+#                                     need: Chromium, Node.js and npm (when
+#                                     missing), wrk, the browser test's npm
+#                                     package, pytest, pandas and Dask
 #
 # Dependencies come from Debian's own packages, through apt-get (with --dev,
 # the browser test's playwright-core also comes from npm); sudo is used
@@ -24,9 +25,11 @@ cd "$(dirname "$0")/.."
 # memory checks.  time: /usr/bin/time, peak memory in `make bench`.
 PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev python3 valgrind time)
 
-# For `make browser-test` and `make bench-serve`.  Node.js and npm come
-# from Debian unless a Node.js with its npm is there already.
-DEV_PACKAGES=(chromium wrk)
+# For `make browser-test`, `make bench-serve` and `make python-test`.
+# Node.js and npm come from Debian unless a Node.js with its npm is there
+# already.
+DEV_PACKAGES=(chromium wrk python3-venv python3-pip python3-setuptools python3-pytest python3-pandas
+	python3-distributed)
 
 deps_only=0
 dev=0
@@ -35,7 +38,7 @@ for arg in "$@"; do
 	--deps-only) deps_only=1 ;;
 	--dev) dev=1 ;;
 	-h | --help)
-		sed -n '2,15s/^# \{0,1\}//p' "$0"
+		sed -n '2,16s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*)
