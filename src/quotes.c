@@ -194,22 +194,40 @@ ws_status ws_quotes_find(ws_doc *doc)
 	}
 	/* Mark quotes that hold speech rather than a scare-quoted term or a
 	 * title: five words, or a sentence of its own ("The vote is Friday."),
-	 * unless every word is capitalized ("State of the Union."). */
+	 * unless every word is capitalized ("State of the Union.").  Only the
+	 * first eight words of a quote, and the tokens up to the eighth, are
+	 * looked at.  Walking token by token to them would cost quadratic time
+	 * on quotes that hold no words ("“““...”””" nested 100,000 deep), so
+	 * two tables jump straight to the next word and the next sentence end.
+	 * Token indices fit in int32_t: a document has at most 64 MiB. */
 	static const char *const title_words[] = {"of", "the", "a", "an", "and", "in", "on", "for", "to", NULL};
+	size_t n = doc->ntokens;
+	if (!kept)
+		return WS_OK; /* and doc->scratch may still be NULL: no pointer into it */
+	if (n >= SIZE_MAX / 2 / sizeof *doc->scratch ||
+	    !ws_grow(&doc->allocator, (void **)&doc->scratch, &doc->scratch_cap, 2 * (n + 1), sizeof *doc->scratch))
+		return WS_ERR_NOMEM;
+	int32_t *next_word = doc->scratch, *next_end = doc->scratch + n + 1;
+	next_word[n] = next_end[n] = (int32_t)n;
+	for (size_t i = n; i-- > 0;) {
+		const ws_token *t = &doc->tokens[i];
+		char c = doc->text[t->start];
+		next_word[i] = t->kind == WS_TOK_WORD ? (int32_t)i : next_word[i + 1];
+		next_end[i] = t->kind == WS_TOK_PUNCT && (c == '.' || c == '?' || c == '!') ? (int32_t)i : next_end[i + 1];
+	}
 	for (size_t q = 0; q < kept; q++) {
 		ws_quote *quote = &doc->quotes[q];
-		size_t words = 0;
-		bool sentence = false, title = true;
-		for (size_t i = quote->open + 1; i < quote->close && words < 8; i++) {
+		size_t words = 0, seen = quote->close; /* tokens open + 1 .. seen - 1 are looked at */
+		bool title = true;
+		for (size_t i = (size_t)next_word[quote->open + 1]; i < quote->close && words < 8;
+		     i = (size_t)next_word[i + 1]) {
 			const ws_token *t = &doc->tokens[i];
-			char c = doc->text[t->start];
-			sentence |= t->kind == WS_TOK_PUNCT && (c == '.' || c == '?' || c == '!');
-			if (t->kind != WS_TOK_WORD)
-				continue;
-			words++;
+			if (++words == 8)
+				seen = i + 1;
 			if (!(t->flags & WS_TF_CAPITALIZED) && !ws_word_listed(doc->text + t->start, t->end - t->start, title_words))
 				title = false;
 		}
+		bool sentence = (size_t)next_end[quote->open + 1] < seen;
 		quote->words = quote->continues >= 0 || (!title && (words >= 5 || (words >= 2 && sentence)));
 	}
 	return WS_OK;

@@ -3,6 +3,8 @@
  * quotes that run over sentences and paragraphs, and stray marks that
  * stay local to their paragraph.
  */
+#include <stdlib.h>
+
 #include "fixture.h"
 
 /* Quotation q covers exactly want, marks included. */
@@ -161,6 +163,40 @@ static void test_deep_nesting_of_curly_marks(void **state)
 	assert_int_equal(doc->quotes[999].parent, 998);
 }
 
+/* Which quotes hold speech: five words, or two and a sentence end, but not
+ * a title or a short scare-quoted term. */
+static void test_quotes_that_hold_speech(void **state)
+{
+	analyze("Ovan said \"the mill will close soon\" and Doe called it 'a plan' at the "
+		"\"State of the Union.\" Lee said \"Vote now. Today\" and \"a b c d. e f g h i\" too.");
+	assert_int_equal(doc->nquotes, 5);
+	assert_true(doc->quotes[0].words);   /* five words */
+	assert_false(doc->quotes[1].words);  /* a scare-quoted term */
+	assert_false(doc->quotes[2].words);  /* every word capitalized: a title */
+	assert_true(doc->quotes[3].words);   /* three words and a sentence end */
+	assert_true(doc->quotes[4].words);
+}
+
+/* Regression: quotes nested 100,000 deep with no word inside took
+ * quadratic time (each quote was walked to its end looking for words). */
+static void test_deep_nesting_without_words(void **state)
+{
+	enum { LEVELS = 100000 };
+	char *text = malloc(6 * LEVELS);
+	assert_non_null(text);
+	size_t n = 0;
+	for (int i = 0; i < LEVELS; i++, n += 3)
+		memcpy(text + n, "\xe2\x80\x9c", 3);
+	for (int i = 0; i < LEVELS; i++, n += 3)
+		memcpy(text + n, "\xe2\x80\x9d", 3);
+	analyze_n(text, n);
+	free(text);
+	assert_int_equal(doc->nquotes, LEVELS);
+	assert_int_equal(doc->quotes[LEVELS - 1].parent, LEVELS - 2);
+	for (size_t q = 0; q < doc->nquotes; q++)
+		assert_false(doc->quotes[q].words);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +215,8 @@ int main(void)
 		cmocka_unit_test(test_stray_mark_stays_in_its_paragraph),
 		cmocka_unit_test(test_stray_closing_mark),
 		cmocka_unit_test(test_deep_nesting_of_curly_marks),
+		cmocka_unit_test(test_quotes_that_hold_speech),
+		cmocka_unit_test(test_deep_nesting_without_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
