@@ -20,6 +20,9 @@ CLI_SRC  = $(wildcard cli/*.c)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+FUZZ_NAMES  = text quotes pipeline jsonl model http
+FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BIN    = $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 
 # Tests of internal stages include "internal.h", so they see src/; they link
 # the library's object files rather than the archive so that every hidden
@@ -72,17 +75,68 @@ $(BUILD)/tests/test_speaker_key.o: TEST_CPPFLAGS += -iquote cli
 $(BUILD)/tests/test_speaker_key: $(BUILD)/cli/store.o $(BUILD)/cli/speaker_key.o
 $(BUILD)/tests/test_speaker_key: TEST_LIBS += -lsqlite3 -ljansson
 
+# The fuzz harnesses (fuzz/README.md).  They link the library's objects
+# and the command's parts but its main(), from an archive so that each
+# takes only what it calls.  Each harness is built twice: as replay_NAME
+# with the compiler and flags of this build and fuzz/replay.c's main(),
+# which `make test` runs over the committed inputs, and as fuzz_NAME with
+# clang's libFuzzer, which `make fuzz-smoke` builds in $(FUZZ_BUILD).
+FUZZ_LIBS = -pthread -lmicrohttpd -lsqlite3 -ljansson -lm
+
+$(BUILD)/libwhosaid-cli.a: $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -iquote src -iquote cli $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(FUZZ_REPLAY): $(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/replay.o $(LIB_OBJ) $(BUILD)/libwhosaid-cli.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FUZZ_LIBS)
+
+FUZZ_ENGINE = -fsanitize=fuzzer
+$(FUZZ_BIN): $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(LIB_OBJ) $(BUILD)/libwhosaid-cli.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FUZZ_ENGINE) $(FUZZ_LIBS)
+
+# Every harness over its seed corpus and its past crashes, once.
+fuzz-replay: $(FUZZ_REPLAY)
+	@fuzz/replay.sh $(BUILD)/fuzz
+
+# Each harness under libFuzzer with ASan and UBSan for FUZZ_SECONDS, from
+# its corpus and dictionary; fails on the first crash, leak or report.
+# What the fuzzer finds goes to $(BUILD)/fuzz-smoke/, never into fuzz/:
+# an input worth keeping is copied there by hand.
+FUZZ_BUILD   = build-fuzz
+FUZZ_CFLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 30
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		$(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+fuzz-smoke: fuzz-build
+	@fuzz/smoke.sh $(FUZZ_BUILD)/fuzz $(BUILD)/fuzz-smoke $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# The same harnesses for AFL++ (Debian's afl++): afl-clang-fast, and its
+# driver in place of libFuzzer; run with afl-fuzz (fuzz/README.md).
+AFL_BUILD  = build-afl
+AFL_DRIVER = /usr/lib/afl/libAFLDriver.a
+fuzz-afl:
+	AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(MAKE) BUILD=$(AFL_BUILD) CC=afl-clang-fast CFLAGS="-O1 -g" \
+		FUZZ_ENGINE="$(AFL_DRIVER) -lstdc++" $(FUZZ_NAMES:%=$(AFL_BUILD)/fuzz/fuzz_%)
+.PHONY: fuzz-replay fuzz-build fuzz-smoke fuzz-afl
+
 # Build everything, tests included, without running anything.
-build-tests: all $(TEST_BIN)
+build-tests: all $(TEST_BIN) $(FUZZ_REPLAY)
 
 # Unit tests (one cmocka binary per tests/test_*.c), then the golden
-# command-line tests.  Both runners close on "N passed, N failed".
-# Both run even when the first fails, so that one run shows every failure.
+# command-line tests, then the fuzz harnesses over their committed inputs.
+# Every runner closes on "N passed, N failed".  All run even when the first
+# fails, so that one run shows every failure.
 test: build-tests
-	@unit=0; cli=0; \
+	@unit=0; cli=0; fuzz=0; \
 	scripts/run_unit_tests.sh $(TEST_BIN) || unit=1; \
 	WHOSAID=$(BUILD)/whosaid tests/run_cli_tests.sh || cli=1; \
-	test $$unit = 0 && test $$cli = 0
+	fuzz/replay.sh $(BUILD)/fuzz || fuzz=1; \
+	test $$unit = 0 && test $$cli = 0 && test $$fuzz = 0
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 # A sanitizer report exits 99, so it cannot pass for an expected exit status.
@@ -210,6 +264,14 @@ bench-serve: all
 	WHOSAID=$(BUILD)/whosaid bench/serve_load.sh
 .PHONY: bench-serve
 
+# Pathological inputs (quotation marks in a row, deep nesting, no
+# punctuation, a million short lines, only apostrophes) at 1x, 4x and 16x,
+# generated under $(BUILD)/pathological: seconds, ratios and peak memory
+# for the learned model and rules (docs/robustness.md).
+bench-pathological: all
+	$(PYTHON) bench/pathological.py --whosaid $(BUILD)/whosaid --dir $(BUILD)/pathological
+.PHONY: bench-pathological
+
 BENCH_MODELS = rules news
 bench-all: all
 	@for m in $(BENCH_MODELS); do \
@@ -218,7 +280,7 @@ bench-all: all
 .PHONY: bench-all
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-gcc build-clang
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(AFL_BUILD) build-gcc build-clang
 
 help:
 	@echo "make                  build $(BUILD)/whosaid and $(BUILD)/libwhosaid.a"
@@ -227,6 +289,8 @@ help:
 	@echo "make sanitize-corpus  the sanitized whosaid over the example and PolNeAR texts"
 	@echo "make valgrind         the test suite and the example under valgrind memcheck"
 	@echo "make warnings         build with gcc and clang, warnings as errors"
+	@echo "make fuzz-smoke       each fuzz harness under libFuzzer for FUZZ_SECONDS (default $(FUZZ_SECONDS))"
+	@echo "make fuzz-replay      each fuzz harness over its corpus and past crashes (part of make test)"
 	@echo "make browser-test     the server's page in headless Chromium (needs scripts/install.sh --dev)"
 	@echo "make python-test      the Python package, pip-installed into a venv, under pytest (with Dask)"
 	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear), MODEL=news or rules"
@@ -237,10 +301,11 @@ help:
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
 	@echo "make bench-index      whosaid index: articles/s, MB/s, memory, store size per 1,000 articles"
 	@echo "make bench-serve      whosaid serve under wrk: requests/s, latency, failures, memory"
+	@echo "make bench-pathological  time and memory on pathological inputs at 1x, 4x, 16x (both models)"
 	@echo "make build-tests      build everything, tests included, run nothing"
 	@echo "make clean            remove every build folder"
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(wildcard $(BUILD)/fuzz/*.d)
 
 .PHONY: all build-tests test sanitize sanitize-corpus run-corpus valgrind warnings eval eval-gate bench clean help
 .SECONDARY:

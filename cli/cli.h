@@ -7,7 +7,8 @@
  *
  *   inputs.c   arguments -> documents (files, directories, stdin, and the
  *              records of JSON Lines files, parsed by jsonl.c)
- *   main.c     options; each document -> analysis -> one rendered record
+ *   records.c  each document -> analysis -> one rendered record (main.c
+ *              reads the options; messages.c speaks on stderr)
  *   outputs.c  records -> standard output, or one file each in --output-dir;
  *              or, for `whosaid index`, store.c: records -> SQLite
  *
@@ -118,6 +119,9 @@ int cli_usage_error(const char *command, const char *fmt, const char *arg);
  * the caller's to free.  CLI_PARSE_RUN, CLI_PARSE_HELP, CLI_PARSE_VERSION
  * or an exit status. */
 int cli_parse_command_line(const char *command, int argc, char **argv, cli_options *opt);
+
+/* --------------------------------------------------------- records.c */
+
 /* Room for a path as long as PATH_MAX and the library's message. */
 #define CLI_REASON_SIZE (4096 + 256 + 8)
 
@@ -134,6 +138,8 @@ int cli_analyze_document(const cli_options *opt, const ws_model *model, ws_doc *
 int cli_report_document(const cli_options *opt, int result, const char *reason);
 /* A reader's remark on stderr, once per run. */
 void cli_show_notice(const cli_options *opt, const cli_doc *d, bool *shown);
+
+/* -------------------------------------------------------- messages.c */
 
 /* Formatted message on stderr, "whosaid: " first and a newline after. */
 #if defined(__GNUC__)
@@ -242,6 +248,35 @@ void cli_progress_end(cli_progress *p);
  * take its place; the next drawing puts it back.  cli_message() calls it.
  * Like every drawing, only on the thread that runs cli_run_parallel(). */
 void cli_progress_hide(void);
+
+/* ------------------------------------------------------------ serve.c */
+
+/* The options of `whosaid serve` (its --help says what each means). */
+typedef struct serve_options {
+	unsigned port;            /* 0 picks a free one */
+	const char *bind;
+	const char *db;           /* NULL: no quote store */
+	const char *model;        /* NULL: the library's default */
+	unsigned jobs;            /* 0: the number of cores */
+	size_t max_body, max_header;
+	unsigned timeout, max_connections, max_requests;
+	bool quiet;
+} serve_options;
+
+/* The defaults that `whosaid serve --help` shows. */
+serve_options serve_default_options(void);
+
+typedef struct serve_server serve_server;
+
+/* Open the model (and the store) of opt and start answering on its
+ * threads; serve_main() runs it until a signal, the fuzz harness
+ * fuzz/fuzz_http.c inside its own process.  CLI_EXIT_OK with *out the
+ * running server, or the exit status after a message on stderr. */
+int serve_start(const serve_options *opt, serve_server **out);
+/* The port listened on: the one picked when opt->port was 0. */
+unsigned serve_port(const serve_server *s);
+/* Finish the requests in progress and release everything; NULL: nothing. */
+void serve_stop(serve_server *s);
 
 /* --------------------------------------------------------- parallel.c */
 

@@ -5,8 +5,8 @@
  *
  * The command is a thin front end on the public API: it opens one model,
  * and for every input document (inputs.c) runs ws_doc_analyze() and a
- * renderer (cli_analyze_document(), on the threads of parallel.c), and
- * outputs.c writes the records in input order.
+ * renderer (cli_analyze_document() in records.c, on the threads of
+ * parallel.c), and outputs.c writes the records in input order.
  *
  * Conventions (docs/schema.md has the full contract): --help goes to
  * stdout with exit 0; usage errors go to stderr with exit 2; a document
@@ -17,41 +17,10 @@
 #include "cli.h"
 
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* ------------------------------------------------------------- messages */
-
-void cli_message(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	cli_progress_hide(); /* a message never gets mixed into the progress line */
-	fputs(CLI_NAME ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-char *cli_format(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 /* -------------------------------------------------------------- options */
 
@@ -250,56 +219,6 @@ int cli_parse_command_line(const char *command, int argc, char **argv, cli_optio
 	if (!state.format_given && !opt->output_dir && !command && isatty(STDOUT_FILENO))
 		opt->format = WS_FORMAT_TEXT;
 	return CLI_PARSE_RUN;
-}
-
-/* ------------------------------------------------------------ documents */
-
-int cli_analyze_document(const cli_options *opt, const ws_model *model, ws_doc *doc, const cli_doc *d,
-			 bool tsv_header, ws_buffer *record, char *reason, size_t reason_size)
-{
-	ws_render_options ro = {
-		.format = opt->format,
-		.offsets = opt->offsets,
-		.id = d->id,
-		.extra_json = d->extra,
-		.tsv_header = tsv_header,
-	};
-	ws_error err = {0};
-	record->len = 0;
-	reason[0] = '\0';
-	if (d->error) {
-		snprintf(reason, reason_size, "%s", d->error);
-	} else {
-		ws_status st = ws_doc_analyze(doc, model, d->text, d->len, &err);
-		if (st == WS_OK)
-			st = ws_doc_render(doc, &ro, record, &err);
-		if (st != WS_OK)
-			snprintf(reason, reason_size, "%s: %s", d->origin, err.message);
-	}
-	if (!reason[0])
-		return CLI_DOC_ANALYSED;
-	if (ws_render_failure(&ro, reason, record, &err) != WS_OK) {
-		snprintf(reason, reason_size, "%s: cannot write an error record: %s", d->origin, err.message);
-		return CLI_DOC_FATAL;
-	}
-	return CLI_DOC_FAILED;
-}
-
-int cli_report_document(const cli_options *opt, int result, const char *reason)
-{
-	if (result == CLI_DOC_FATAL)
-		cli_message("%s", reason);
-	else if (result == CLI_DOC_FAILED && !opt->quiet)
-		cli_message("%s", reason);
-	return result == CLI_DOC_ANALYSED ? CLI_EXIT_OK : CLI_EXIT_FAILED;
-}
-
-void cli_show_notice(const cli_options *opt, const cli_doc *d, bool *shown)
-{
-	if (d->notice && !*shown && !opt->quiet) {
-		cli_message("%s: %s (shown once)", d->origin, d->notice);
-		*shown = true;
-	}
 }
 
 /* ----------------------------------------------------------------- main */

@@ -71,17 +71,6 @@ static const char help_text[] =
 
 /* ------------------------------------------------------------- options */
 
-typedef struct serve_options {
-	unsigned port;
-	const char *bind;
-	const char *db;
-	const char *model;
-	unsigned jobs;
-	size_t max_body, max_header;
-	unsigned timeout, max_connections, max_requests;
-	bool quiet;
-} serve_options;
-
 enum serve_option {
 	S_PORT, S_BIND, S_DB, S_MODEL, S_JOBS, S_MAX_BODY, S_MAX_HEADER, S_TIMEOUT, S_MAX_CONNECTIONS,
 	S_MAX_REQUESTS, S_QUIET, S_HELP
@@ -196,13 +185,15 @@ static bool pool_give(pool *p, void *item)
 
 /* -------------------------------------------------------------- server */
 
-typedef struct server {
+struct serve_server {
 	serve_options opt;
 	ws_model *model;
 	cli_options analysis;     /* for cli_jsonl_record() and cli_analyze_document() */
 	pool docs, stores;
 	atomic_uint requests;     /* in progress */
-} server;
+	struct MHD_Daemon *daemon;
+};
+typedef struct serve_server server;
 
 /* The state of one request, from its headers to its answer. */
 typedef struct request {
@@ -698,7 +689,7 @@ static void request_done(void *cls, struct MHD_Connection *c, void **state, enum
 	*state = NULL;
 }
 
-/* ---------------------------------------------------------------- main */
+/* ------------------------------------------------------ start and stop */
 
 /* The listening address, IPv4 or IPv6; false when address is neither. */
 static bool listen_address(const char *address, unsigned port, struct sockaddr_storage *sa, bool *ipv6)
@@ -717,21 +708,111 @@ static bool listen_address(const char *address, unsigned port, struct sockaddr_s
 	return inet_pton(AF_INET, address, &in4->sin_addr) == 1;
 }
 
+serve_options serve_default_options(void)
+{
+	return (serve_options){.port = 8080, .bind = "127.0.0.1", .max_body = (size_t)8 << 20, .max_header = 32768,
+			       .timeout = 30, .max_connections = 256, .max_requests = 128};
+}
+
+void serve_stop(serve_server *s)
+{
+	char why[256];
+	if (!s)
+		return;
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	for (void *item; (item = pool_take(&s->docs));)
+		ws_doc_free(item);
+	for (void *item; (item = pool_take(&s->stores));)
+		store_close(item, why, sizeof why);
+	free(s->docs.free_items);
+	free(s->stores.free_items);
+	pthread_mutex_destroy(&s->docs.lock);
+	pthread_mutex_destroy(&s->stores.lock);
+	ws_model_free(s->model);
+	free(s);
+}
+
+int serve_start(const serve_options *opt, serve_server **out)
+{
+	char why[512];
+	struct sockaddr_storage address;
+	bool ipv6;
+	*out = NULL;
+	if (!listen_address(opt->bind, opt->port, &address, &ipv6))
+		return cli_usage_error("serve", "--bind needs an IPv4 or IPv6 address, not '%s'", opt->bind);
+	server *s = calloc(1, sizeof *s);
+	if (!s) {
+		cli_message("out of memory");
+		return CLI_EXIT_FAILED;
+	}
+	s->opt = *opt;
+	if (!s->opt.jobs) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		s->opt.jobs = cores < 1 ? 1 : cores > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)cores;
+	}
+	s->analysis = (cli_options){.format = WS_FORMAT_JSONL, .offsets = WS_OFFSETS_CODEPOINTS, .text_field = "text",
+				    .id_field = "id"};
+	pthread_mutex_init(&s->docs.lock, NULL);
+	pthread_mutex_init(&s->stores.lock, NULL);
+	int status = CLI_EXIT_FAILED;
+	ws_error err;
+	ws_status ms = ws_model_open(s->opt.model, NULL, &s->model, &err);
+	if (ms == WS_ERR_MODEL) {
+		status = cli_usage_error("serve", "%s", err.message);
+		goto failed;
+	}
+	if (ms != WS_OK) {
+		cli_message("serve: model '%s': %s", s->opt.model ? s->opt.model : WS_DEFAULT_MODEL, err.message);
+		goto failed;
+	}
+	if (s->opt.db) {
+		/* open it once now: a wrong --db should stop the start, not every
+		 * request, and an older store is migrated before anyone reads it */
+		store *st = store_open(s->opt.db, false, why, sizeof why);
+		if (!st) {
+			cli_message("serve: %s", why);
+			goto failed;
+		}
+		return_store(s, st);
+	}
+	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_INTERNAL_THREAD |
+					     (ipv6 ? MHD_USE_IPv6 : 0),
+				     (uint16_t)s->opt.port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &address,
+				     MHD_OPTION_THREAD_POOL_SIZE, s->opt.jobs, MHD_OPTION_CONNECTION_LIMIT,
+				     s->opt.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout,
+				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->opt.max_header, MHD_OPTION_NOTIFY_COMPLETED,
+				     request_done, s, MHD_OPTION_END);
+	if (!s->daemon) {
+		cli_message("serve: cannot listen on %s port %u: %s", s->opt.bind, s->opt.port,
+			    errno ? strerror(errno) : "the HTTP library refused");
+		goto failed;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	if (info)
+		s->opt.port = info->port; /* the port picked for --port 0 */
+	*out = s;
+	return CLI_EXIT_OK;
+
+failed:
+	serve_stop(s);
+	return status;
+}
+
+unsigned serve_port(const serve_server *s) { return s->opt.port; }
+
 int serve_main(int argc, char **argv)
 {
-	server s = {.opt = {.port = 8080, .bind = "127.0.0.1", .max_body = (size_t)8 << 20, .max_header = 32768,
-			    .timeout = 30, .max_connections = 256, .max_requests = 128}};
+	serve_options opt = serve_default_options();
+	serve_server *s = NULL;
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	size_t nargs = 0;
-	struct MHD_Daemon *daemon = NULL;
-	int status = CLI_EXIT_FAILED;
-	char why[512];
 	if (!args) {
 		cli_message("out of memory");
 		return CLI_EXIT_FAILED;
 	}
 	int r = cli_parse_args("serve", argc, argv, serve_option_specs,
-			       sizeof serve_option_specs / sizeof serve_option_specs[0], apply_serve_option, &s.opt, args,
+			       sizeof serve_option_specs / sizeof serve_option_specs[0], apply_serve_option, &opt, args,
 			       &nargs);
 	if (r == CLI_PARSE_HELP) {
 		fputs(help_text, stdout);
@@ -742,39 +823,6 @@ int serve_main(int argc, char **argv)
 	free(args);
 	if (r != CLI_PARSE_RUN)
 		return r;
-	if (!s.opt.jobs) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		s.opt.jobs = cores < 1 ? 1 : cores > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)cores;
-	}
-	struct sockaddr_storage address;
-	bool ipv6;
-	if (!listen_address(s.opt.bind, s.opt.port, &address, &ipv6))
-		return cli_usage_error("serve", "--bind needs an IPv4 or IPv6 address, not '%s'", s.opt.bind);
-
-	s.analysis = (cli_options){.format = WS_FORMAT_JSONL, .offsets = WS_OFFSETS_CODEPOINTS, .text_field = "text",
-				   .id_field = "id"};
-	pthread_mutex_init(&s.docs.lock, NULL);
-	pthread_mutex_init(&s.stores.lock, NULL);
-	ws_error err;
-	ws_status ms = ws_model_open(s.opt.model, NULL, &s.model, &err);
-	if (ms == WS_ERR_MODEL) {
-		status = cli_usage_error("serve", "%s", err.message);
-		goto done;
-	}
-	if (ms != WS_OK) {
-		cli_message("serve: model '%s': %s", s.opt.model ? s.opt.model : WS_DEFAULT_MODEL, err.message);
-		goto done;
-	}
-	if (s.opt.db) {
-		/* open it once now: a wrong --db should stop the start, not every
-		 * request, and an older store is migrated before anyone reads it */
-		store *st = store_open(s.opt.db, false, why, sizeof why);
-		if (!st) {
-			cli_message("serve: %s", why);
-			goto done;
-		}
-		return_store(&s, st);
-	}
 
 	/* The threads of the daemon must not take SIGINT and SIGTERM: this
 	 * thread waits for them, to stop the daemon in order. */
@@ -784,40 +832,20 @@ int serve_main(int argc, char **argv)
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_INTERNAL_THREAD |
-					  (ipv6 ? MHD_USE_IPv6 : 0),
-				  (uint16_t)s.opt.port, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, &address,
-				  MHD_OPTION_THREAD_POOL_SIZE, s.opt.jobs, MHD_OPTION_CONNECTION_LIMIT,
-				  s.opt.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, s.opt.timeout,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, s.opt.max_header, MHD_OPTION_NOTIFY_COMPLETED,
-				  request_done, &s, MHD_OPTION_END);
-	if (!daemon) {
-		cli_message("serve: cannot listen on %s port %u: %s", s.opt.bind, s.opt.port,
-			    errno ? strerror(errno) : "the HTTP library refused");
-		goto done;
-	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-	if (!s.opt.quiet) {
+	int status = serve_start(&opt, &s);
+	if (status != CLI_EXIT_OK)
+		return status;
+	bool ipv6 = strchr(s->opt.bind, ':') != NULL;
+	if (!s->opt.quiet) {
 		cli_message("serving on http://%s%s%s:%u/ (model %s%s%s, %u threads); Ctrl-C stops", ipv6 ? "[" : "",
-			    s.opt.bind, ipv6 ? "]" : "", info ? info->port : s.opt.port, ws_model_name(s.model),
-			    s.opt.db ? ", store " : "", s.opt.db ? s.opt.db : "", s.opt.jobs);
+			    s->opt.bind, ipv6 ? "]" : "", s->opt.port, ws_model_name(s->model),
+			    s->opt.db ? ", store " : "", s->opt.db ? s->opt.db : "", s->opt.jobs);
 	}
 	int sig;
 	sigwait(&stop_signals, &sig);
-	MHD_stop_daemon(daemon);
-	if (!s.opt.quiet)
+	bool quiet = s->opt.quiet;
+	serve_stop(s);
+	if (!quiet)
 		cli_message("serve: stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	status = CLI_EXIT_OK;
-
-done:
-	for (void *item; (item = pool_take(&s.docs));)
-		ws_doc_free(item);
-	for (void *item; (item = pool_take(&s.stores));)
-		store_close(item, why, sizeof why);
-	free(s.docs.free_items);
-	free(s.stores.free_items);
-	pthread_mutex_destroy(&s.docs.lock);
-	pthread_mutex_destroy(&s.stores.lock);
-	ws_model_free(s.model);
-	return status;
+	return CLI_EXIT_OK;
 }

@@ -8,7 +8,8 @@
 #                                     benchmark and the Python package's tests
 #                                     need: Chromium, Node.js and npm (when
 #                                     missing), wrk, the browser test's npm
-#                                     package, pytest, pandas and Dask
+#                                     package, pytest, pandas, Dask and
+#                                     clang's libFuzzer runtime
 #
 # Dependencies come from Debian's own packages, through apt-get (with --dev,
 # the browser test's playwright-core also comes from npm); sudo is used
@@ -25,11 +26,13 @@ cd "$(dirname "$0")/.."
 # memory checks.  time: /usr/bin/time, peak memory in `make bench`.
 PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev python3 valgrind time)
 
-# For `make browser-test`, `make bench-serve` and `make python-test`.
+# For `make browser-test`, `make bench-serve`, `make python-test` and
+# `make fuzz-smoke` (libclang-rt-14-dev: clang's libFuzzer runtime, which
+# clang only recommends).
 # Node.js and npm come from Debian unless a Node.js with its npm is there
 # already.
 DEV_PACKAGES=(chromium wrk python3-venv python3-pip python3-setuptools python3-pytest python3-pandas
-	python3-distributed)
+	python3-distributed libclang-rt-14-dev)
 
 deps_only=0
 dev=0
@@ -38,7 +41,7 @@ for arg in "$@"; do
 	--deps-only) deps_only=1 ;;
 	--dev) dev=1 ;;
 	-h | --help)
-		sed -n '2,16s/^# \{0,1\}//p' "$0"
+		sed -n '2,17s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*)
