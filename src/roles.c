@@ -393,6 +393,39 @@ static ws_span rule_addressee(const ws_doc *doc, const run *cue)
 	return (ws_span){0, 0};
 }
 
+/* The rules' addressee, cut where one of the labeller's spans (a content
+ * fragment, the source) begins inside it: the two can disagree on where
+ * "told reporters" ends ("told reporters the work was on time"), and no
+ * text may be the addressee and the content at once.  Punctuation left at
+ * the cut goes too; an addressee that starts inside such a span is none. */
+static ws_span clip_addressee(const ws_doc *doc, ws_span a, const ws_span *spans, size_t n)
+{
+	for (size_t k = 0; k < n && a.start < a.end; k++) {
+		if (spans[k].start >= spans[k].end || spans[k].end <= a.start || spans[k].start >= a.end)
+			continue;
+		if (spans[k].start <= a.start)
+			return (ws_span){0, 0};
+		a.end = spans[k].start;
+	}
+	if (a.start >= a.end)
+		return (ws_span){0, 0};
+	/* the tokens before the cut: the first one starting at or after it */
+	size_t lo = 0, hi = doc->ntokens;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (doc->tokens[mid].start < a.end)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && doc->tokens[lo - 1].start >= a.start && doc->tokens[lo - 1].kind != WS_TOK_WORD)
+		lo--;
+	if (lo == 0 || doc->tokens[lo - 1].start < a.start)
+		return (ws_span){0, 0};
+	a.end = doc->tokens[lo - 1].end;
+	return a;
+}
+
 /* How sure the labeller was of each token's label: its posterior
  * probability, by the forward-backward algorithm over the window, the
  * model's scores read as a linear-chain CRF's in units of `unit` (a
@@ -549,7 +582,7 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 		bool is_cue = runs[c].role == WS_ROLE_B_CUE;
 		if (runs[c].role == WS_ROLE_B_SOURCE || (runs[c].role == WS_ROLE_B_CONTENT && runs[c].owner >= 0))
 			continue;
-		ws_span content[MAX_FRAGMENTS];
+		ws_span content[MAX_FRAGMENTS + 1]; /* + 1: the source after them, for clip_addressee() */
 		size_t ncontent = 0;
 		ws_span source = {0, 0}, cue = {0, 0}, addressee = {0, 0};
 		if (is_cue) {
@@ -562,9 +595,10 @@ static ws_status link_runs(ws_doc *doc, size_t first, size_t last, const uint8_t
 				else if (runs[k].role == WS_ROLE_B_SOURCE && source.start == source.end)
 					source = token_span(doc, &runs[k]);
 			}
-			addressee = rule_addressee(doc, &runs[c]);
 			if (source.start == source.end)
 				source = shared_source(doc, ls->last_cued, &runs[c]);
+			content[ncontent] = source;
+			addressee = clip_addressee(doc, rule_addressee(doc, &runs[c]), content, ncontent + 1);
 		} else if (ls->waiting && paragraph_of(doc, runs[c].first) <= ls->paragraph + 1 &&
 			   doc->tokens[runs[c].first].start >= ls->cue.end) {
 			/* the content the last cue waited for */

@@ -218,11 +218,15 @@ static source_parts read_source(const ws_doc *doc, size_t first, size_t last)
 	if (p.role_last == p.role_first + 1 && listed(doc, p.role_first, honorifics))
 		p.role_last = p.role_first;
 	/* a role never starts with an article nor ends in a linking word:
-	 * "a report from the Port Authority" has the role "report" */
-	while (p.role_first < p.role_last && listed(doc, p.role_first, (const char *const[]){"the", "a", "an", NULL}))
+	 * "a report from the Port Authority" has the role "report"; and it
+	 * neither starts nor ends with punctuation: "Jane Doe, the city
+	 * engineer," has the role "city engineer" */
+	while (p.role_first < p.role_last && (doc->tokens[p.role_first].kind == WS_TOK_PUNCT ||
+					      listed(doc, p.role_first, (const char *const[]){"the", "a", "an", NULL})))
 		p.role_first++;
 	while (p.role_first < p.role_last &&
-	       listed(doc, p.role_last - 1, (const char *const[]){"the", "a", "an", "of", "from", "for", "at", "by", NULL}))
+	       (doc->tokens[p.role_last - 1].kind == WS_TOK_PUNCT ||
+		listed(doc, p.role_last - 1, (const char *const[]){"the", "a", "an", "of", "from", "for", "at", "by", NULL})))
 		p.role_last--;
 	return p;
 }

@@ -33,6 +33,19 @@ static void test_name_and_role_split(void **state)
 	assert_int_equal(e->kind, WS_ENTITY_PERSON);
 }
 
+/* An appositive role, without its article, is found again by its role
+ * noun.  (The learned model's sources take the commas around it too:
+ * tests/cli/role_and_addressee.cmd.) */
+static void test_appositive_role_found_by_role_noun(void **state)
+{
+	analyze("Jane Doe, the city engineer, said the work was on time. "
+		"The city engineer added that the road would reopen.");
+	const ws_entity *e = speaker_of(0);
+	assert_string_equal(e->name, "Jane Doe");
+	assert_string_equal(e->role, "city engineer");
+	assert_true(speaker_of(1) == e);
+}
+
 static void test_short_form_role_noun_and_pronoun_resolve_to_full_name(void **state)
 {
 	analyze(jane_doe);
@@ -110,6 +123,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_and_role_split),
+		cmocka_unit_test(test_appositive_role_found_by_role_noun),
 		cmocka_unit_test(test_short_form_role_noun_and_pronoun_resolve_to_full_name),
 		cmocka_unit_test(test_entity_list_mentions_and_counts),
 		cmocka_unit_test(test_short_form_picks_the_matching_person),
