@@ -97,21 +97,6 @@ typedef struct query_options {
 	long limit;
 } query_options;
 
-/* YYYY, YYYY-MM or YYYY-MM-DD. */
-static bool is_date(const char *s)
-{
-	static const char *const shapes[] = {"dddd", "dddd-dd", "dddd-dd-dd"};
-	for (int k = 0; k < 3; k++) {
-		const char *p = shapes[k];
-		size_t i = 0;
-		while (p[i] && s[i] && (p[i] == 'd' ? s[i] >= '0' && s[i] <= '9' : s[i] == p[i]))
-			i++;
-		if (!p[i] && !s[i])
-			return true;
-	}
-	return false;
-}
-
 static int apply_query_option(void *ctx, int id, const char *value)
 {
 	query_options *q = ctx;
@@ -126,7 +111,7 @@ static int apply_query_option(void *ctx, int id, const char *value)
 		break;
 	case Q_OPT_SINCE:
 	case Q_OPT_UNTIL:
-		if (!is_date(value))
+		if (!store_is_date(value))
 			return cli_usage_error(q->command, "'%s' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD",
 					       value);
 		*(id == Q_OPT_SINCE ? &q->search.since : &q->search.until) = value;

@@ -419,20 +419,6 @@ static void return_store(server *s, store *st)
 		store_close(st, why, sizeof why);
 }
 
-/* YYYY, YYYY-MM or YYYY-MM-DD, or absent. */
-static bool date_or_absent(const char *s)
-{
-	if (!s)
-		return true;
-	size_t n = strlen(s);
-	if (n != 4 && n != 7 && n != 10)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
 typedef struct collected {
 	json_t *list;
 	enum speaker_grouping by;
@@ -493,7 +479,7 @@ static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum
 	kind = q.kind;
 	if (kind && strcmp(kind, "direct") && strcmp(kind, "mixed") && strcmp(kind, "indirect"))
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "kind must be direct, mixed or indirect, not '%s'", kind);
-	if (!date_or_absent(q.since) || !date_or_absent(q.until))
+	if ((q.since && !store_is_date(q.since)) || (q.until && !store_is_date(q.until)))
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "since and until must be YYYY, YYYY-MM or YYYY-MM-DD");
 	if (q.limit < 0)
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 1 to %d", MAX_LIMIT);

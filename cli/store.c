@@ -608,6 +608,17 @@ done:
 
 /* ----------------------------------------------------------- questions */
 
+bool store_is_date(const char *s)
+{
+	size_t n = strlen(s);
+	if (n != 4 && n != 7 && n != 10)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
 /* Words as typed -> an FTS5 query.  Bare words become quoted strings, so
  * that "cease-fire" or "U.S." are searched as written instead of being a
  * syntax error; "double-quoted phrases", a trailing * (prefix) and the

@@ -68,6 +68,10 @@ void store_set_batch(store *st, unsigned batch_size);
 
 /* ---------------------------------------------------------- questions */
 
+/* Whether s is a date as the questions take them: YYYY, YYYY-MM or
+ * YYYY-MM-DD (compared with an article's day as a prefix). */
+bool store_is_date(const char *s);
+
 typedef struct search_query {
 	const char *match;        /* words to find in contents, or NULL for all */
 	const char *speaker;      /* a speaker's name, or NULL */
