@@ -50,7 +50,7 @@ def _text_bytes(text):
 
 
 class _Document:
-    """A ws_doc: one per thread, reused for every article it analyses."""
+    """A ws_doc, lent to one call at a time from its model's pool and reused."""
 
     def __init__(self):
         self.handle = ctypes.c_void_p()
