@@ -106,6 +106,9 @@ typedef struct cli_option {
  * subcommand in messages (NULL for the main one). */
 int cli_parse_args(const char *command, int argc, char **argv, const cli_option *options, size_t noptions,
 		   int (*apply)(void *ctx, int id, const char *value), void *ctx, char **args, size_t *nargs);
+/* value as a whole number (decimal digits only) from min to max, in *out;
+ * false when it is not one. */
+bool cli_number(const char *value, unsigned long long min, unsigned long long max, unsigned long long *out);
 /* "whosaid: [command: ]" fmt with arg, and a pointer to --help, on
  * stderr; CLI_EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, const char *arg);

@@ -121,19 +121,12 @@ typedef struct option_state {
 	bool format_given;
 } option_state;
 
-/* A count option's value from 1 to max, or 0 when it is not one. */
-static unsigned long count_value(const char *value, unsigned long max)
-{
-	char *end;
-	unsigned long n = strtoul(value, &end, 10);
-	return *end || end == value || value[0] == '-' || n < 1 || n > max ? 0 : n;
-}
-
 static int apply_option(void *ctx, int id, const char *value)
 {
 	option_state *state = ctx;
 	cli_options *opt = state->opt;
 	const char *command = state->command;
+	unsigned long long n;
 	if (!(option_commands[id] & (command ? FOR_INDEX : FOR_ANALYSIS))) {
 		for (size_t i = 0; i < sizeof option_specs / sizeof option_specs[0]; i++)
 			if (option_specs[i].id == id)
@@ -170,8 +163,9 @@ static int apply_option(void *ctx, int id, const char *value)
 		return CLI_PARSE_RUN;
 	case OPT_QUIET: opt->quiet = true; return CLI_PARSE_RUN;
 	case OPT_JOBS:
-		if (!(opt->jobs = (unsigned)count_value(value, CLI_MAX_JOBS)))
+		if (!cli_number(value, 1, CLI_MAX_JOBS, &n))
 			return cli_usage_error(command, "--jobs needs a number of threads from 1 to 256, not '%s'", value);
+		opt->jobs = (unsigned)n;
 		return CLI_PARSE_RUN;
 	case OPT_DB:
 		if (!value[0])
@@ -180,8 +174,9 @@ static int apply_option(void *ctx, int id, const char *value)
 		return CLI_PARSE_RUN;
 	case OPT_FORCE: opt->force = true; return CLI_PARSE_RUN;
 	case OPT_BATCH:
-		if (!(opt->batch = (unsigned)count_value(value, 1000000)))
+		if (!cli_number(value, 1, 1000000, &n))
 			return cli_usage_error(command, "--batch needs a number of articles from 1 to 1000000, not '%s'", value);
+		opt->batch = (unsigned)n;
 		return CLI_PARSE_RUN;
 	case OPT_HELP: return CLI_PARSE_HELP;
 	case OPT_VERSION: return CLI_PARSE_VERSION;

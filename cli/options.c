@@ -7,7 +7,9 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_usage_error(const char *command, const char *fmt, const char *arg)
@@ -67,4 +69,16 @@ int cli_parse_args(const char *command, int argc, char **argv, const cli_option 
 			return r;
 	}
 	return CLI_PARSE_RUN;
+}
+
+bool cli_number(const char *value, unsigned long long min, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(value, &end, 10);
+	/* strtoull takes "-1" as a huge number: a sign is refused first */
+	if (errno || *end || end == value || value[0] == '-' || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
 }

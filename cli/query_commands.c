@@ -15,6 +15,7 @@
 #include "store.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,11 +119,10 @@ static int apply_query_option(void *ctx, int id, const char *value)
 		break;
 	case Q_OPT_OUTLET: q->search.outlet = value; break;
 	case Q_OPT_LIMIT: {
-		char *end;
-		long n = strtol(value, &end, 10);
-		if (*end || end == value || n < 0)
+		unsigned long long n;
+		if (!cli_number(value, 0, LONG_MAX, &n))
 			return cli_usage_error(q->command, "--limit needs a number (0 for no limit), not '%s'", value);
-		q->limit = n;
+		q->limit = (long)n;
 		break;
 	}
 	case Q_OPT_BY:

@@ -91,18 +91,6 @@ static const cli_option serve_option_specs[] = {
 	{"help", 'h', false, S_HELP},
 };
 
-/* value as a whole number from min to max; false when it is not one. */
-static bool number_in(const char *value, unsigned long long min, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(value, &end, 10);
-	if (errno || *end || end == value || value[0] == '-' || n < min || n > max)
-		return false;
-	*out = n;
-	return true;
-}
-
 static int apply_serve_option(void *ctx, int id, const char *value)
 {
 	serve_options *o = ctx;
@@ -121,7 +109,7 @@ static int apply_serve_option(void *ctx, int id, const char *value)
 		{S_MAX_REQUESTS, 1, 65536, "--max-requests needs a number from 1 to 65536, not '%s'"},
 	};
 	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
-		if (ranges[i].id == id && !number_in(value, ranges[i].min, ranges[i].max, &n))
+		if (ranges[i].id == id && !cli_number(value, ranges[i].min, ranges[i].max, &n))
 			return cli_usage_error("serve", ranges[i].what, value);
 	switch ((enum serve_option)id) {
 	case S_PORT: o->port = (unsigned)n; break;
@@ -451,7 +439,7 @@ static long limit_of(struct MHD_Connection *c, long fallback)
 	unsigned long long n;
 	if (!v || !*v)
 		return fallback;
-	return number_in(v, 1, MAX_LIMIT, &n) ? (long)n : -1;
+	return cli_number(v, 1, MAX_LIMIT, &n) ? (long)n : -1;
 }
 
 enum question { Q_SEARCH, Q_SPEAKERS, Q_OVERVIEW };
@@ -608,7 +596,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 									 MHD_HTTP_HEADER_CONTENT_LENGTH);
 			unsigned long long n;
-			if (length && number_in(length, 0, ~0ull, &n) && n > s->opt.max_body)
+			if (length && cli_number(length, 0, ~0ull, &n) && n > s->opt.max_body)
 				return respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
 						     "the body is larger than the limit of %zu bytes", s->opt.max_body);
 		}
