@@ -206,21 +206,14 @@ typedef struct silver_reader {
 	bool failed;
 } silver_reader;
 
+/* The library's growth of an array, with malloc's allocator (the arrays
+ * are released with free()), saying so when memory runs out. */
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
+	if (ws_grow(ws_allocator_or_default(NULL), p, cap, need, elem))
 		return true;
-	size_t n = *cap ? *cap * 2 : 1024;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q) {
-		cli_message("out of memory reading the training data");
-		return false;
-	}
-	*p = q;
-	*cap = n;
-	return true;
+	cli_message("out of memory reading the training data");
+	return false;
 }
 
 static bool close_sentence(silver_reader *r)

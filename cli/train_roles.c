@@ -31,19 +31,11 @@ typedef struct role_data {
 	size_t nwindows, window_token_cap, window_base_cap, window_offsets_cap;
 } role_data;
 
+/* The library's growth of an array, with malloc's allocator: what it
+ * grows, role_data_free() releases with free(). */
 static bool reserve(void **p, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
-		return true;
-	size_t n = *cap ? *cap : 4096;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = n;
-	return true;
+	return ws_grow(ws_allocator_or_default(NULL), p, cap, need, elem);
 }
 
 static void role_data_free(role_data *d)
