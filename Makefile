@@ -1,22 +1,28 @@
 # whosaid — build, test, evaluate, benchmark.  `make help` lists the targets.
 #
-# Every src/*.c goes into build/libwhosaid.a, every cli/*.c into build/whosaid,
-# every tests/test_*.c becomes its own cmocka binary build/tests/test_*.
+# The library: every .c under src/ goes into build/libwhosaid.a (and .so).
+# The command: cli/, front/, store/, server/ and train/ into build/whosaid.
+# Every tests/test_*.c becomes its own cmocka binary build/tests/test_*.
+# docs/architecture.md says what each folder holds and may include.
 # Variables worth overriding: CC, CFLAGS, LDFLAGS, BUILD (the output folder),
 # SHARED (where the shared data and scorer live, ../shared by default).
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude
-LIBFLAGS = -DWS_MODEL_DIR='"$(CURDIR)/models"' -DWS_BUILDING_LIBRARY -fvisibility=hidden -fPIC
+LIBFLAGS = -iquote src -DWS_MODEL_DIR='"$(CURDIR)/models"' -DWS_BUILDING_LIBRARY -fvisibility=hidden -fPIC
 DEPFLAGS = -MMD -MP
 BUILD   ?= build
 SHARED  ?= ../shared
 PYTHON  ?= python3
 
-LIB_SRC  = $(wildcard src/*.c)
+LIB_SRC  = $(wildcard src/*.c src/*/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_SRC  = $(wildcard cli/*.c)
+# The command's folders, from the top down: each includes only the public
+# header and the folders after it in this list (train/ also the library's
+# internals).
+CMD_DIRS = cli server store train front
+CLI_SRC  = $(foreach d,$(CMD_DIRS),$(wildcard $(d)/*.c))
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -24,7 +30,7 @@ FUZZ_NAMES  = text quotes pipeline jsonl model http
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 FUZZ_BIN    = $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 
-# Tests of internal stages include "internal.h", so they see src/; they link
+# Tests of internal stages include the library's own headers, so they see src/; they link
 # the library's object files rather than the archive so that every hidden
 # symbol is reachable, whatever the archive's member order.
 TEST_CPPFLAGS = -iquote src
@@ -40,16 +46,16 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIBFLAGS) $(DEPFLAGS) -c $< -o $@
 
-# The server's page is assembled into the binary from web/.
-$(BUILD)/cli/serve_page.o: $(wildcard web/*)
+# The server's page is assembled into the binary from server/page/.
+$(BUILD)/server/serve_page.o: $(wildcard server/page/*)
 
 # The trainer and the model inspector work inside the library's internals.
-$(BUILD)/cli/train%: CPPFLAGS += -iquote src
-$(BUILD)/cli/model_command.o: CPPFLAGS += -iquote src
+$(BUILD)/train/%.o: CPPFLAGS += -iquote src
 
-$(BUILD)/cli/%.o: cli/%.c
+# The command's folders (src/ and tests/ have rules of their own above and below).
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -iquote . $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libwhosaid.a: $(LIB_OBJ)
 	@rm -f $@
@@ -70,9 +76,9 @@ $(BUILD)/tests/%.o: tests/%.c
 $(TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-# The store's tests take its two files from the command line's folder.
-$(BUILD)/tests/test_speaker_key.o: TEST_CPPFLAGS += -iquote cli
-$(BUILD)/tests/test_speaker_key: $(BUILD)/cli/store.o $(BUILD)/cli/speaker_key.o
+# The store's tests take its two files from the store's folder.
+$(BUILD)/tests/test_speaker_key.o: TEST_CPPFLAGS += -iquote .
+$(BUILD)/tests/test_speaker_key: $(BUILD)/store/store.o $(BUILD)/store/speaker_key.o
 $(BUILD)/tests/test_speaker_key: TEST_LIBS += -lsqlite3 -ljansson
 
 # The fuzz harnesses (fuzz/README.md).  They link the library's objects
@@ -89,7 +95,7 @@ $(BUILD)/libwhosaid-cli.a: $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 
 $(BUILD)/fuzz/%.o: fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -iquote src -iquote cli $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -iquote src -iquote . $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(FUZZ_REPLAY): $(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/replay.o $(LIB_OBJ) $(BUILD)/libwhosaid-cli.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FUZZ_LIBS)

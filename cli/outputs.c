@@ -15,7 +15,7 @@
  * the input folder) is refused as well.  A file that cannot be written
  * fails that document only.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <fcntl.h>

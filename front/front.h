@@ -17,8 +17,8 @@
  * out as an error record.  Like the library, the command never depends on
  * the locale: it never calls setlocale(), so the C locale stays in force.
  */
-#ifndef WHOSAID_CLI_H
-#define WHOSAID_CLI_H
+#ifndef WHOSAID_FRONT_H
+#define WHOSAID_FRONT_H
 
 #include "whosaid.h"
 
@@ -67,21 +67,6 @@ typedef struct cli_doc {
 
 void cli_doc_clear(cli_doc *doc);
 
-/* The subcommands, argv[0] being the subcommand's name: `whosaid train`
- * (train.c), `whosaid model` (model_command.c), `whosaid index`
- * (index_command.c), `whosaid search` and `whosaid speakers`
- * (query_commands.c), `whosaid serve` (serve.c). */
-int train_main(int argc, char **argv);
-int model_main(int argc, char **argv);
-int index_main(int argc, char **argv);
-int search_main(int argc, char **argv);
-int speakers_main(int argc, char **argv);
-int serve_main(int argc, char **argv);
-
-/* A file of the server's page (serve_page.c): "/index.html", "/app.js" or
- * "/app.css", with its content type and length; NULL for another path. */
-const char *serve_asset(const char *path, const char **type, size_t *len);
-
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAILED = 1, CLI_EXIT_USAGE = 2 };
 
 /* ---------------------------------------------------------- options.c */
@@ -113,7 +98,7 @@ bool cli_number(const char *value, unsigned long long min, unsigned long long ma
  * stderr; CLI_EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, const char *arg);
 
-/* ------------------------------------------------------------ main.c */
+/* ----------------------------------------------------- command_line.c */
 
 #define CLI_MAX_JOBS 256
 
@@ -213,33 +198,17 @@ enum {
 	CLI_WRITE_ERROR = -1 /* the output as a whole failed (reported); stop */
 };
 
-/* ---------------------------------------------------------- outputs.c */
-
-typedef struct cli_sink cli_sink;
-
-/* NULL when out of memory or when --output-dir cannot be created
- * (reported). */
-cli_sink *cli_sink_new(const cli_options *opt);
-/* Flush and close standard output; CLI_WRITE_ERROR when that fails.
- * Releases the sink either way. */
-int cli_sink_free(cli_sink *sink);
-
-/* Extension of the files --output-dir writes in a format: ".ann", ... */
-const char *cli_format_extension(ws_format format);
-
-/* The sink as a target of cli_run_parallel(): every document is written. */
-cli_target cli_sink_target(cli_sink *sink);
-
 /* --------------------------------------------------------- progress.c */
 
 typedef struct cli_progress cli_progress;
 
-/* The progress line of a run over opt's inputs, on stderr; NULL when none
- * is to be shown: stderr is not a terminal, --quiet was given, the records
- * go to the terminal themselves (records_to_stdout and stdout is one), or
- * out of memory (the run goes on without it).  Only then does it walk the
- * inputs for their total size. */
-cli_progress *cli_progress_new(const cli_options *opt, bool records_to_stdout);
+/* Whether a run over opt's inputs shows a progress line on stderr: not
+ * when stderr is not a terminal, --quiet was given, or the records go to
+ * the terminal themselves (records_to_stdout and stdout is one). */
+bool cli_progress_wanted(const cli_options *opt, bool records_to_stdout);
+/* The line, for inputs of total bytes when total_known; NULL when out of
+ * memory (the run goes on without it). */
+cli_progress *cli_progress_new(bool total_known, uint64_t total);
 /* Documents done (written or skipped) and the input bytes they consumed;
  * redraws the line when a quarter of a second has passed since it was
  * last drawn.  p NULL: nothing. */
@@ -252,39 +221,10 @@ void cli_progress_end(cli_progress *p);
  * Like every drawing, only on the thread that runs cli_run_parallel(). */
 void cli_progress_hide(void);
 
-/* ------------------------------------------------------------ serve.c */
-
-/* The options of `whosaid serve` (its --help says what each means). */
-typedef struct serve_options {
-	unsigned port;            /* 0 picks a free one */
-	const char *bind;
-	const char *db;           /* NULL: no quote store */
-	const char *model;        /* NULL: the library's default */
-	unsigned jobs;            /* 0: the number of cores */
-	size_t max_body, max_header;
-	unsigned timeout, max_connections, max_requests;
-	bool quiet;
-} serve_options;
-
-/* The defaults that `whosaid serve --help` shows. */
-serve_options serve_default_options(void);
-
-typedef struct serve_server serve_server;
-
-/* Open the model (and the store) of opt and start answering on its
- * threads; serve_main() runs it until a signal, the fuzz harness
- * fuzz/fuzz_http.c inside its own process.  CLI_EXIT_OK with *out the
- * running server, or the exit status after a message on stderr. */
-int serve_start(const serve_options *opt, serve_server **out);
-/* The port listened on: the one picked when opt->port was 0. */
-unsigned serve_port(const serve_server *s);
-/* Finish the requests in progress and release everything; NULL: nothing. */
-void serve_stop(serve_server *s);
-
 /* --------------------------------------------------------- parallel.c */
 
 /* Every document of src, analysed on opt->jobs threads (one is enough),
  * handed to target in input order; an exit status. */
 int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, const cli_target *target);
 
-#endif /* WHOSAID_CLI_H */
+#endif /* WHOSAID_FRONT_H */

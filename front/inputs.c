@@ -22,7 +22,7 @@
  * newline and the blank lines before it.  cli_inputs_size() adds up the
  * same bytes before the run, with the same walk.
  */
-#include "cli.h"
+#include "front/front.h"
 
 #include <dirent.h>
 #include <errno.h>

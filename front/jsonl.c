@@ -14,7 +14,7 @@
  * Any record that cannot be used still becomes a document, carrying an
  * error that names the file and line, so that no record is ever lost.
  */
-#include "cli.h"
+#include "front/front.h"
 
 #include <jansson.h>
 #include <stdlib.h>

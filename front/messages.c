@@ -6,7 +6,7 @@
  * (the fuzz harnesses in fuzz/, which have a main() of their own) can link
  * the command's parts with the real helpers rather than copies of them.
  */
-#include "cli.h"
+#include "front/front.h"
 
 #include <stdarg.h>
 #include <stdio.h>

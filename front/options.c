@@ -5,7 +5,7 @@
  * follows as the next argument, or as "--name=value" or "-fVALUE".  Each
  * command gives its table of options and a function that applies one.
  */
-#include "cli.h"
+#include "front/front.h"
 
 #include <errno.h>
 #include <stdio.h>

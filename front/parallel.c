@@ -13,7 +13,7 @@
  * The main thread also keeps the progress line (progress.c) up to date:
  * a document is done when it is written, or when the target skips it.
  */
-#include "cli.h"
+#include "front/front.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -114,7 +114,12 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 
 	/* records go to standard output unless to files (--output-dir) or to
 	 * a store (index --db) */
-	cli_progress *progress = cli_progress_new(opt, !opt->output_dir && !opt->db);
+	cli_progress *progress = NULL;
+	if (cli_progress_wanted(opt, !opt->output_dir && !opt->db)) {
+		uint64_t total = 0;
+		bool total_known = cli_inputs_size(opt, &total);
+		progress = cli_progress_new(total_known, total);
+	}
 
 	/* failed: the exit status is 1; stopped: read no more, and only let
 	 * go of what was read (out of memory, a failed write, or a record

@@ -18,15 +18,16 @@
  * them.  Sizes are in decimal units (1 MB = 10^6 bytes, as the benchmarks
  * count MB/s), in kB while the total is under a megabyte.  The percentage
  * and the time left need the total size of the inputs, known when they
- * are all files or directories; the directories are walked for it up front
- * (cli_inputs_size()), which is why none of it happens without a line.
+ * are all files or directories; the caller walks the directories for it up
+ * front (cli_inputs_size()), and only when cli_progress_wanted() says a
+ * line will be shown.
  *
  * Messages share the terminal with the line: cli_message() clears it first
  * (cli_progress_hide()), the message takes its place, and the next drawing
  * puts the line back below.  Lines and messages are all printed by the
  * thread that runs cli_run_parallel(), so the state here needs no lock.
  */
-#include "cli.h"
+#include "front/front.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -131,14 +132,18 @@ static void draw(const cli_progress *p, double t, bool final)
 	line_on_screen = !final;
 }
 
-cli_progress *cli_progress_new(const cli_options *opt, bool records_to_stdout)
+bool cli_progress_wanted(const cli_options *opt, bool records_to_stdout)
 {
-	if (opt->quiet || !isatty(STDERR_FILENO) || (records_to_stdout && isatty(STDOUT_FILENO)))
-		return NULL;
+	return !opt->quiet && isatty(STDERR_FILENO) && !(records_to_stdout && isatty(STDOUT_FILENO));
+}
+
+cli_progress *cli_progress_new(bool total_known, uint64_t total)
+{
 	cli_progress *p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
-	p->total_known = cli_inputs_size(opt, &p->total);
+	p->total_known = total_known;
+	p->total = total;
 	/* the first drawing comes a quarter of a second in: a short run shows
 	 * only its final state */
 	p->started = p->drawn = now();

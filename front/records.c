@@ -7,7 +7,7 @@
  * with cli_report_document().  Apart from main.c so that the server can be
  * linked without the command's main() (fuzz/fuzz_http.c does).
  */
-#include "cli.h"
+#include "front/front.h"
 
 #include <stdio.h>
 

@@ -23,8 +23,8 @@
  * inputs sorts out.
  */
 #include "fuzz.h"
-#include "cli.h"
-#include "store.h"
+#include "server/server.h"
+#include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -14,7 +14,7 @@
  * defaults and odd names get exercised.
  */
 #include "fuzz.h"
-#include "cli.h"
+#include "front/front.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
  * unclosed one, and each token's innermost quote does hold it.
  */
 #include "fuzz.h"
-#include "internal.h"
+#include "stages/stages.h"
 
 static void check_quotes(const ws_doc *doc)
 {

@@ -12,7 +12,7 @@
  * token exactly once, and their paragraphs never go back.
  */
 #include "fuzz.h"
-#include "internal.h"
+#include "stages/stages.h"
 
 #include <string.h>
 

@@ -19,8 +19,8 @@
  * SIGINT or SIGTERM, when it finishes the requests in progress, releases
  * everything and exits 0.
  */
-#include "cli.h"
-#include "store.h"
+#include "server/server.h"
+#include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

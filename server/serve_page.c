@@ -5,7 +5,7 @@
  * whole by the assembler's .incbin when this file is compiled (the
  * Makefile makes this file depend on them).
  */
-#include "cli.h"
+#include "server/server.h"
 
 #include <string.h>
 
@@ -19,9 +19,9 @@
 		".previous\n");                                                   \
 	extern const char name##_start[], name##_end[]
 
-EMBED(page_html, "web/index.html");
-EMBED(page_js, "web/app.js");
-EMBED(page_css, "web/app.css");
+EMBED(page_html, "server/page/index.html");
+EMBED(page_js, "server/page/app.js");
+EMBED(page_css, "server/page/app.css");
 
 static const struct {
 	const char *path;

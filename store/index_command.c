@@ -15,8 +15,8 @@
  * the options, so that the store holds exactly what `whosaid --format
  * jsonl` prints.
  */
-#include "cli.h"
-#include "store.h"
+#include "front/front.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@
  * output of the analysis has it, plus the article it comes from, so that
  * a program reading either gets the same objects.
  */
-#include "cli.h"
-#include "store.h"
+#include "front/front.h"
+#include "store/store.h"
 
 #include <jansson.h>
 #include <limits.h>

@@ -18,7 +18,7 @@
  * Whether "Vance" alone is "JD Vance" depends on the article it appears
  * in, so that step belongs to the store, which sees the whole article.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -19,7 +19,7 @@
  * marks the file as a whosaid store, so that some other SQLite file given
  * to --db by mistake is refused rather than written into.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <jansson.h>

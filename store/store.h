@@ -146,4 +146,12 @@ struct json_t *store_overview(store *st, char *why, size_t why_size);
  * malloc'ed; NULL when out of memory. */
 char *speaker_key(const char *name);
 
+/* -------------------------------------------------------------- commands */
+
+/* argv[0] being the command's name: `whosaid index` (index_command.c),
+ * `whosaid search` and `whosaid speakers` (query_commands.c). */
+int index_main(int argc, char **argv);
+int search_main(int argc, char **argv);
+int speakers_main(int argc, char **argv);
+
 #endif /* WHOSAID_STORE_H */

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "stages/stages.h"
 
 static ws_model *model;
 static ws_doc *doc;

@@ -31,10 +31,10 @@
 #include <cmocka.h>
 
 #include "counting_allocator.h"
-#include "internal.h"
-#include "model_file.h"
-#include "linear.h"
-#include "features.h"
+#include "model/model.h"
+#include "model/model_file.h"
+#include "model/linear.h"
+#include "model/features.h"
 
 #define TINY_MODEL_PATH "tests/fixtures/tiny.wsm"
 #define TINY_DAMAGED_PATH "tests/fixtures/tiny-damaged.wsm"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "store.h"
+#include "store/store.h"
 
 static void assert_key(const char *name, const char *want)
 {

@@ -9,8 +9,9 @@
  * full load) and prints "OK" or why not; its exit status is 1 when any
  * file fails.
  */
-#include "train.h"
-#include "cli.h"
+#include "train/train.h"
+#include "train/train_commands.h"
+#include "front/front.h"
 
 #include <stdio.h>
 #include <stdlib.h>

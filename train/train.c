@@ -12,8 +12,9 @@
  * seeded, directories are read in sorted order, and nothing depends on
  * time or threads.
  */
-#include "train.h"
-#include "cli.h"
+#include "train/train.h"
+#include "train/train_commands.h"
+#include "front/front.h"
 
 #include <stdarg.h>
 #include <stdio.h>

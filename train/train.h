@@ -13,8 +13,9 @@
 #ifndef WHOSAID_TRAIN_H
 #define WHOSAID_TRAIN_H
 
-#include "internal.h"
-#include "model_file.h"
+#include "pipeline.h"
+#include "stages/stages.h"
+#include "model/model_file.h"
 
 /* An article: its stem and text (NUL-terminated), and where each code
  * point starts in bytes (cp_bytes[ncp] = len). */

@@ -4,8 +4,8 @@
  * brat attribution files.  Offsets there count code points; everything
  * here turns them into byte offsets of the article text at once.
  */
-#include "train.h"
-#include "cli.h"
+#include "train/train.h"
+#include "front/front.h"
 
 #include <dirent.h>
 #include <errno.h>

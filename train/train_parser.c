@@ -8,8 +8,8 @@
  * cannot be reached by these actions and are left out.  The epoch kept is
  * the one with the best labelled attachment on dev.
  */
-#include "train.h"
-#include "cli.h"
+#include "train/train.h"
+#include "front/front.h"
 
 #include <stdio.h>
 #include <stdlib.h>

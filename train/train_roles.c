@@ -11,8 +11,8 @@
  * F1 of the three roles); the attribution scores proper come from the
  * scorer.
  */
-#include "train.h"
-#include "cli.h"
+#include "train/train.h"
+#include "front/front.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,8 +7,8 @@
  * that loads a shipped model, and scored on the dev split.  The best epoch
  * is kept, so the dev split chooses the number of epochs and nothing else.
  */
-#include "train.h"
-#include "cli.h"
+#include "train/train.h"
+#include "front/front.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,80 +6,10 @@
  * of its arrays but keeps their memory, which is why a long stream of
  * articles costs no allocation once the largest article has been seen.
  */
-#include "internal.h"
+#include "document/document.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void *default_alloc(void *ctx, size_t size) { (void)ctx; return malloc(size); }
-static void *default_resize(void *ctx, void *p, size_t size) { (void)ctx; return realloc(p, size); }
-static void default_release(void *ctx, void *p) { (void)ctx; free(p); }
-
-static const ws_allocator default_allocator = {default_alloc, default_resize, default_release, NULL};
-
-const ws_allocator *ws_allocator_or_default(const ws_allocator *a)
-{
-	if (!a)
-		return &default_allocator;
-	return a->alloc && a->resize && a->release ? a : NULL;
-}
-
-void *ws_mem_alloc(const ws_allocator *a, size_t size) { return a->alloc(a->ctx, size ? size : 1); }
-void *ws_mem_resize(const ws_allocator *a, void *p, size_t size) { return a->resize(a->ctx, p, size ? size : 1); }
-void ws_mem_release(const ws_allocator *a, void *p) { if (p) a->release(a->ctx, p); }
-
-bool ws_grow(const ws_allocator *a, void **items, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
-			return false;
-		ncap *= 2;
-	}
-	if (ncap > SIZE_MAX / elem)
-		return false;
-	void *p = ws_mem_resize(a, *items, ncap * elem);
-	if (!p)
-		return false;
-	*items = p;
-	*cap = ncap;
-	return true;
-}
-
-uint32_t ws_word_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99) {
-			c = '\''; /* ’ hashes as ' so that both spellings look alike */
-			i += 2;
-		} else if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c + 32);
-		h = (h ^ c) * 16777619u;
-	}
-	return h ? h : 1;
-}
-
-bool ws_word_listed(const char *w, size_t n, const char *const *list)
-{
-	for (size_t k = 0; list[k]; k++) {
-		size_t j = 0;
-		while (j < n && list[k][j]) {
-			char c = w[j];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c + 32);
-			if (c != list[k][j])
-				break;
-			j++;
-		}
-		if (j == n && !list[k][j])
-			return true;
-	}
-	return false;
-}
 
 size_t ws_token_at(const ws_doc *doc, size_t pos)
 {
@@ -92,30 +22,6 @@ size_t ws_token_at(const ws_doc *doc, size_t pos)
 			hi = mid;
 	}
 	return lo;
-}
-
-const char *ws_status_message(ws_status status)
-{
-	switch (status) {
-	case WS_OK: return "success";
-	case WS_ERR_NOMEM: return "out of memory";
-	case WS_ERR_ARGUMENT: return "invalid argument";
-	case WS_ERR_TOO_LARGE: return "input too large";
-	case WS_ERR_MODEL: return "model error";
-	case WS_ERR_IO: return "input/output error";
-	}
-	return "unknown status";
-}
-
-static ws_status fail(ws_error *err, ws_status code, size_t position, const char *message)
-{
-	if (err) {
-		err->code = code;
-		err->position = position;
-		strncpy(err->message, message, sizeof err->message - 1);
-		err->message[sizeof err->message - 1] = '\0';
-	}
-	return code;
 }
 
 ws_status ws_doc_new(const ws_allocator *allocator, ws_doc **out)
@@ -150,7 +56,7 @@ void ws_doc_free(ws_doc *doc)
 	ws_mem_release(&a, doc);
 }
 
-static void reset(ws_doc *doc)
+void ws_doc_reset(ws_doc *doc)
 {
 	doc->len = 0;
 	doc->ntokens = doc->nsentences = doc->nparagraphs = doc->nquotes = 0;
@@ -180,7 +86,7 @@ ws_status ws_doc_warn(ws_doc *doc, size_t position, const char *message)
 
 /* Turn the offsets stored during the analysis into pointers, now that no
  * array will move again. */
-static void publish(ws_doc *doc)
+void ws_doc_publish(ws_doc *doc)
 {
 	for (size_t i = 0; i < doc->nwarnings; i++)
 		doc->warnings[i].message = doc->warning_text + (uintptr_t)doc->warnings[i].message;
@@ -194,45 +100,6 @@ static void publish(ws_doc *doc)
 		e->pub.role = doc->strings + e->role_off;
 		e->pub.mentions = e->pub.mention_count ? doc->mentions + e->mention_first : NULL;
 	}
-}
-
-ws_status ws_doc_prepare(ws_doc *doc, const ws_model *model, const char *text, size_t len)
-{
-	reset(doc);
-	ws_status st = ws_text_prepare(doc, text ? text : "", len);
-	if (st == WS_OK)
-		st = ws_text_tokenize(doc);
-	if (st == WS_OK)
-		st = ws_quotes_find(doc);
-	if (st == WS_OK)
-		st = ws_text_segment(doc);
-	if (st == WS_OK)
-		st = ws_tag_document(doc, model);
-	if (st == WS_OK)
-		st = ws_attributions_find(doc, model);
-	return st;
-}
-
-ws_status ws_doc_analyze(ws_doc *doc, const ws_model *model, const char *text, size_t len,
-			 ws_error *err)
-{
-	if (!doc || !model || (!text && len))
-		return fail(err, WS_ERR_ARGUMENT, 0, "document, model and text are required");
-	reset(doc);
-	if (len > WS_MAX_DOCUMENT_BYTES)
-		return fail(err, WS_ERR_TOO_LARGE, WS_MAX_DOCUMENT_BYTES,
-			    "document larger than the limit of 64 MiB");
-	ws_status st = ws_doc_prepare(doc, model, text, len);
-	if (st == WS_OK && model->learned)
-		st = ws_roles_label(doc, model);
-	if (st == WS_OK)
-		st = ws_speakers_resolve(doc);
-	if (st != WS_OK) {
-		reset(doc);
-		return fail(err, st, 0, ws_status_message(st));
-	}
-	publish(doc);
-	return WS_OK;
 }
 
 size_t ws_doc_attribution_count(const ws_doc *doc) { return doc ? doc->nattrs : 0; }
@@ -277,4 +144,83 @@ size_t ws_doc_codepoint_offset(const ws_doc *doc, size_t byte_offset)
 		if (((unsigned char)doc->text[i] & 0xC0) != 0x80)
 			cp++;
 	return cp;
+}
+
+/* ------------------------------------------------------ attributions */
+
+ws_status ws_attribution_push(ws_doc *doc, ws_span source, ws_span cue, ws_span addressee, const ws_span *content,
+			      size_t ncontent, int32_t sentence, double confidence)
+{
+	size_t used = 0;
+	for (size_t k = 0; k < ncontent; k++)
+		used += content[k].start < content[k].end;
+	if (!used)
+		return WS_OK;
+	if (!WS_PUSH(doc, doc->attrs, doc->nattrs, doc->attrs_cap))
+		return WS_ERR_NOMEM;
+	ws_attr_work *a = &doc->attrs[doc->nattrs];
+	memset(a, 0, sizeof *a);
+	a->content_first = doc->nfragments;
+	for (size_t k = 0; k < ncontent; k++) {
+		if (content[k].start >= content[k].end)
+			continue;
+		if (!WS_PUSH(doc, doc->fragments, doc->nfragments, doc->fragments_cap))
+			return WS_ERR_NOMEM;
+		doc->fragments[doc->nfragments++] = content[k];
+		a->pub.content_count++;
+	}
+	a->pub.source = source;
+	a->pub.cue = cue;
+	a->pub.addressee = addressee;
+	a->pub.speaker = -1;
+	a->pub.confidence = confidence;
+	a->sentence = sentence;
+	doc->nattrs++;
+	return WS_OK;
+}
+
+static int compare_spans(const void *a, const void *b)
+{
+	const ws_span *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int compare_attributions(const void *a, const void *b)
+{
+	const ws_attr_work *x = a, *y = b;
+	size_t xs = x->sort_key, ys = y->sort_key;
+	return xs < ys ? -1 : xs > ys;
+}
+
+ws_attribution_type ws_attribution_type_of(const ws_doc *doc, const ws_attr_work *w)
+{
+	size_t quoted = 0, plain = 0;
+	const ws_span *f = doc->fragments + w->content_first;
+	for (size_t k = 0; k < w->pub.content_count; k++) {
+		for (size_t i = ws_token_at(doc, f[k].start); i < doc->ntokens && doc->tokens[i].start < f[k].end; i++) {
+			if (doc->tokens[i].kind != WS_TOK_WORD && doc->tokens[i].kind != WS_TOK_NUMBER)
+				continue;
+			if (doc->tokens[i].quote >= 0)
+				quoted++;
+			else
+				plain++;
+		}
+	}
+	if (quoted && !plain)
+		return WS_ATTRIBUTION_DIRECT;
+	if (quoted)
+		return WS_ATTRIBUTION_MIXED;
+	return WS_ATTRIBUTION_INDIRECT;
+}
+
+void ws_attributions_order(ws_doc *doc)
+{
+	for (size_t a = 0; a < doc->nattrs; a++) {
+		ws_attr_work *w = &doc->attrs[a];
+		qsort(doc->fragments + w->content_first, w->pub.content_count, sizeof *doc->fragments, compare_spans);
+		w->pub.type = ws_attribution_type_of(doc, w);
+		w->sort_key = doc->fragments[w->content_first].start;
+	}
+	if (doc->nattrs)
+		qsort(doc->attrs, doc->nattrs, sizeof *doc->attrs, compare_attributions);
 }

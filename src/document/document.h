@@ -1,54 +1,26 @@
 /*
- * internal.h — what the stages of the pipeline share, never installed.
+ * document.h — the document: what every stage reads and writes, never
+ * installed.
  *
- * The pipeline, one file per stage:
+ * A ws_doc holds the sanitised text and everything found in it, in the
+ * order the stages add it: tokens, quotations, sentences and paragraphs,
+ * tags and the dependency tree, attributions with their content
+ * fragments, entities with their mentions, and warnings.  Its arrays grow
+ * through the caller's allocator and keep their capacity from one
+ * document to the next, so a stream of documents stops allocating once
+ * the largest has been seen.
  *
- *   text.c         bytes -> clean text, tokens, sentences, paragraphs
- *   quotes.c       quotation marks -> quoted spans (nested, multi-paragraph)
- *   cues.c         the cue lexicon: which words and phrases report speech
- *   taggers.c      tokens -> part of speech, names and a dependency tree
- *                  (learned models; parser.c parses)
- *   attribution.c  cues + quotes + clause structure -> attributions (rules)
- *   roles.c        tokens -> source, cue, content labels -> attributions
- *                  (learned; reads everything above, the rules' findings too)
- *   speakers.c     sources -> entities (names, roles, kinds, coreference)
- *   output.c       results -> JSON, JSON Lines, text, brat, TSV
- *   doc.c          the document object that owns all of the above
- *   model.c        model handles
- *
- * Every stage writes into the ws_doc.  Its arrays grow with the allocator
- * hooks and keep their capacity from one document to the next, so a stream
- * of documents stops allocating once the largest has been seen.
+ * It sits below the stages (stages/stages.h) and above the model
+ * machinery, whose working memory it holds, and the base.
  */
-#ifndef WS_INTERNAL_H
-#define WS_INTERNAL_H
+#ifndef WS_DOCUMENT_H
+#define WS_DOCUMENT_H
 
-#include "whosaid.h"
-
-#include <stdint.h>
-#include <stdbool.h>
-
-#define WS_SUBSTITUTE 0x1A /* stands in for an invalid byte or NUL */
-
-/* ------------------------------------------------------------- memory */
-
-/* The caller's allocator, the one built on malloc for NULL, or NULL when
- * the caller's lacks one of its three functions. */
-const ws_allocator *ws_allocator_or_default(const ws_allocator *a);
-void *ws_mem_alloc(const ws_allocator *a, size_t size);
-void *ws_mem_resize(const ws_allocator *a, void *ptr, size_t size);
-void ws_mem_release(const ws_allocator *a, void *ptr);
-
-/* Grow *items (of elem bytes each) to hold at least need; false on
- * overflow or out of memory, leaving *items untouched. */
-bool ws_grow(const ws_allocator *a, void **items, size_t *cap, size_t need, size_t elem);
+#include "base/base.h"
+#include "model/features.h"
 
 #define WS_PUSH(doc, arr, count, cap) \
 	((count) < (cap) || ws_grow(&(doc)->allocator, (void **)&(arr), &(cap), (count) + 1, sizeof *(arr)))
-
-/* The learned stages' model and feature types, which the document and the
- * model below hold. */
-#include "features.h"
 
 /* ------------------------------------------------------------- tokens */
 
@@ -165,62 +137,25 @@ struct ws_doc {
 	ws_scratch seq;         /* for the learned stages */
 };
 
-struct ws_model {
-	ws_allocator allocator;
-	char name[32];
-	int32_t *cue_slots;     /* hash table over the cue lexicon, -1 = empty */
-	size_t cue_mask;
-	/* a learned model (model.c): taggers and the attribution labeller */
-	bool learned;
-	ws_linear pos, ner, dep, attr;
-	ws_parse_actions dep_actions;
-	char *meta;             /* the model's description, JSON */
-};
-
-/* --------------------------------------------------------------- stages */
-
-ws_status ws_text_prepare(ws_doc *doc, const char *input, size_t len);
-ws_status ws_text_tokenize(ws_doc *doc);
-ws_status ws_text_segment(ws_doc *doc);
-ws_status ws_quotes_find(ws_doc *doc);
-ws_status ws_tag_document(ws_doc *doc, const ws_model *model);
-ws_status ws_attributions_find(ws_doc *doc, const ws_model *model);
-ws_status ws_roles_label(ws_doc *doc, const ws_model *model);
-ws_status ws_speakers_resolve(ws_doc *doc);
-
-/* The stages up to and including the rules' attributions: what the
- * learned labeller reads (doc.c). */
-ws_status ws_doc_prepare(ws_doc *doc, const ws_model *model, const char *text, size_t len);
-
-/* Add an attribution (content fragments in text order; empty ones are
- * skipped, and one without content is not added), then, once all are in,
- * set their types and put them in text order (attribution.c). */
-ws_status ws_attribution_push(ws_doc *doc, ws_span source, ws_span cue, ws_span addressee, const ws_span *content,
-			      size_t ncontent, int32_t sentence, double confidence);
-void ws_attributions_order(ws_doc *doc);
-
-/* Where a model named name is looked for: the path as given when it holds
- * a slash, else name.wsm in $WHOSAID_MODEL_DIR or the folder compiled in. */
-void ws_model_path(const char *name, char *out, size_t cap);
-
-/* Fill a new model from the bytes of a model file (model.c). */
-ws_status ws_model_load_memory(ws_model *m, const unsigned char *bytes, size_t len, ws_error *err);
-
-/* The cue lexicon (cues.c). */
-ws_status ws_cues_build(ws_model *model);
-/* Probability that the word text[0..n), whose ws_word_hash is hash, is a cue. */
-double ws_cue_probability(const ws_model *model, const char *word, size_t n, uint32_t hash);
+/* Empty the document for the next analysis, keeping its memory. */
+void ws_doc_reset(ws_doc *doc);
+/* Point the public structures into the arrays, once no array moves again. */
+void ws_doc_publish(ws_doc *doc);
 
 ws_status ws_doc_warn(ws_doc *doc, size_t position, const char *message);
 
-/* Is w[0..n) one of the lower-case words of the NULL-ended list, ignoring
- * ASCII case? */
-bool ws_word_listed(const char *w, size_t n, const char *const *list);
+/* Add an attribution (content fragments in text order; empty ones are
+ * skipped, and one without content is not added), then, once all are in,
+ * set their types and put them in text order.  Both the rules and the
+ * labeller add theirs this way. */
+ws_status ws_attribution_push(ws_doc *doc, ws_span source, ws_span cue, ws_span addressee, const ws_span *content,
+			      size_t ncontent, int32_t sentence, double confidence);
+void ws_attributions_order(ws_doc *doc);
+/* Direct when every word of its content is quoted, mixed when some are,
+ * else indirect. */
+ws_attribution_type ws_attribution_type_of(const ws_doc *doc, const ws_attr_work *w);
 
 /* Index of the first token that starts at or after byte offset pos. */
 size_t ws_token_at(const ws_doc *doc, size_t pos);
 
-/* FNV-1a of a word with ASCII letters lower-cased and ’ read as '. */
-uint32_t ws_word_hash(const char *s, size_t n);
-
-#endif /* WS_INTERNAL_H */
+#endif /* WS_DOCUMENT_H */

@@ -11,7 +11,7 @@
  * when it is opened; lookups then cost one hash probe and one string
  * comparison, and the table is never written again, so threads share it.
  */
-#include "internal.h"
+#include "model/model.h"
 
 #include <string.h>
 

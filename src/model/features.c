@@ -8,8 +8,7 @@
  * hash of what it sees (linear.h), so adding a template never disturbs
  * another's weights.
  */
-#include "internal.h"
-#include "features.h"
+#include "model/features.h"
 
 #include <string.h>
 
@@ -214,4 +213,97 @@ size_t ws_ner_features(const ws_atoms *atoms, const ws_word *words, size_t n, si
 	F(T_NEXT2_SHAPE, at(atoms, n, i + 2)->shape);
 	F(T_WORD_AND_POS, ws_feature_join(w->form, pos));
 	return k;
+}
+
+/* ---------------------------------------------------- working memory */
+
+bool ws_scratch_reserve(ws_scratch *s, const ws_allocator *a, size_t words, uint32_t labels, size_t record_size)
+{
+	size_t cells = words * labels;
+	if (words > SIZE_MAX / WS_MAX_FEATURES || (labels && cells / labels != words))
+		return false;
+	return ws_grow(a, (void **)&s->words, &s->words_cap, words, sizeof *s->words) &&
+	       ws_grow(a, (void **)&s->atoms, &s->atoms_cap, words, sizeof *s->atoms) &&
+	       ws_grow(a, (void **)&s->offsets, &s->offsets_cap, words + 1, sizeof *s->offsets) &&
+	       ws_grow(a, (void **)&s->features, &s->features_cap, words * WS_MAX_FEATURES,
+		       sizeof *s->features) &&
+	       ws_grow(a, (void **)&s->emissions, &s->emissions_cap, cells, sizeof *s->emissions) &&
+	       ws_grow(a, (void **)&s->back, &s->back_cap, cells, sizeof *s->back) &&
+	       ws_grow(a, (void **)&s->labels, &s->labels_cap, words, sizeof *s->labels) &&
+	       ws_grow(a, &s->records, &s->records_cap, words * record_size, 1);
+}
+
+void ws_scratch_free(ws_scratch *s, const ws_allocator *a)
+{
+	ws_mem_release(a, s->words);
+	ws_mem_release(a, s->atoms);
+	ws_mem_release(a, s->offsets);
+	ws_mem_release(a, s->features);
+	ws_mem_release(a, s->emissions);
+	ws_mem_release(a, s->back);
+	ws_mem_release(a, s->labels);
+	ws_mem_release(a, s->records);
+	ws_mem_release(a, s->alpha);
+	ws_mem_release(a, s->beta);
+	ws_mem_release(a, s->posterior);
+	ws_mem_release(a, s->parse);
+	ws_mem_release(a, s->parse_rel);
+	memset(s, 0, sizeof *s);
+}
+
+void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32_t *offsets, size_t n,
+		      ws_scratch *s, uint8_t *out)
+{
+	size_t L = m->labels.count;
+	memset(s->emissions, 0, n * L * sizeof *s->emissions);
+	for (size_t t = 0; t < n; t++)
+		ws_linear_score(m, features + offsets[t], offsets[t + 1] - offsets[t], s->emissions + t * L);
+	ws_viterbi(&m->labels, m->transitions, s->emissions, n, s->back, out);
+}
+
+/* ------------------------------------------------------ parse actions */
+
+bool ws_parse_actions_from(const ws_labels *labels, ws_parse_actions *out)
+{
+	memset(out, 0, sizeof *out);
+	out->count = labels->count;
+	out->shift = UINT32_MAX;
+	for (uint32_t a = 0; a < labels->count; a++) {
+		const char *name = labels->names[a];
+		if (strcmp(name, "SHIFT") == 0) {
+			out->shift = a;
+			continue;
+		}
+		if ((name[0] != 'L' && name[0] != 'R') || name[1] != '-')
+			return false;
+		out->is_left[a] = name[0] == 'L';
+		/* The relation's number: the same name has the same number for
+		 * left and right, the order of first appearance. */
+		uint8_t rel = 0;
+		bool found = false;
+		for (uint32_t b = 0; b < a && !found; b++) {
+			if (b == out->shift)
+				continue;
+			if (strcmp(labels->names[b] + 2, name + 2) == 0) {
+				rel = out->rel[b];
+				found = true;
+			}
+		}
+		if (!found)
+			rel = (uint8_t)out->nrels++;
+		out->rel[a] = rel;
+		if (!found)
+			memcpy(out->rel_names[rel], name + 2, strlen(name + 2) + 1);
+	}
+	/* Without an arc action a parse of two words could never finish: once
+	 * the buffer is empty no action would be valid. */
+	return out->shift != UINT32_MAX && out->nrels > 0;
+}
+
+int ws_parse_rel_index(const ws_parse_actions *actions, const char *name)
+{
+	for (uint32_t r = 0; r < actions->nrels; r++)
+		if (strcmp(actions->rel_names[r], name) == 0)
+			return (int)r;
+	return -1;
 }

@@ -1,5 +1,6 @@
 /*
- * features.h — what the learned stages look at.
+ * features.h — what the learned stages look at, the working memory they
+ * decode in, and the label sets they decode into.
  *
  * The same functions compute features when whosaid trains and when it
  * runs, so the two can never disagree.  Any change to what they compute
@@ -9,7 +10,8 @@
 #ifndef WS_FEATURES_H
 #define WS_FEATURES_H
 
-#include "linear.h"
+#include "base/base.h"
+#include "model/linear.h"
 
 #define WS_FEATURE_SET_VERSION 3u
 #define WS_MAX_FEATURES 128   /* per token, for any stage */
@@ -90,18 +92,11 @@ typedef struct ws_scratch {
 bool ws_scratch_reserve(ws_scratch *s, const ws_allocator *a, size_t words, uint32_t labels, size_t record_size);
 void ws_scratch_free(ws_scratch *s, const ws_allocator *a);
 
-/* The features of every word of a sentence; word t's are
- * features[offsets[t]..offsets[t+1]).  Returns the total. */
-size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, ws_atoms *atoms,
-			    uint64_t *features, uint32_t *offsets);
 /* Best labels for a sequence whose features are computed. */
 void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32_t *offsets, size_t n,
 		      ws_scratch *s, uint8_t *out);
-/* Features, then the best labels, for one sentence of words. */
-void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,
-		  uint8_t *out);
 
-/* ----------------------------------------------------------- parser.c */
+/* ---------------------------------------------------- parse actions */
 
 /* The parser's actions, read from its labels: "SHIFT", "L-rel", "R-rel". */
 typedef struct ws_parse_actions {
@@ -115,44 +110,9 @@ bool ws_parse_actions_from(const ws_labels *labels, ws_parse_actions *out);
 /* The number of a relation by name ("nsubj"), or -1. */
 int ws_parse_rel_index(const ws_parse_actions *actions, const char *name);
 
-/* A parse in progress over n words; the arrays hold n each. */
-typedef struct ws_parse_state {
-	int32_t *stack;
-	size_t depth, next;       /* stack size; first word of the buffer */
-	int32_t *head;            /* -1: none (yet), or the root */
-	uint8_t *rel;
-	int32_t *leftmost, *rightmost; /* outermost dependents so far, or -1 */
-	int32_t *children;
-} ws_parse_state;
-
-void ws_parse_start(ws_parse_state *st, size_t n);
-bool ws_parse_valid(const ws_parse_state *st, size_t n, const ws_parse_actions *actions, uint32_t action);
-void ws_parse_apply(ws_parse_state *st, const ws_parse_actions *actions, uint32_t action);
-/* Features of a state (at most WS_MAX_FEATURES); atoms are the words'. */
-size_t ws_parse_features(const ws_parse_state *st, const ws_word *words, const ws_atoms *atoms, size_t n,
-			 uint64_t *out);
-/* Parse a tagged sentence: st->head and st->rel get the tree. */
-void ws_parse_sentence(const ws_linear *m, const ws_parse_actions *actions, const ws_word *words, size_t n,
-		       ws_atoms *atoms, uint64_t *features, float *scores, ws_parse_state *st);
-/* Point st at s's parse arrays, with room for n words. */
-bool ws_parse_reserve(ws_scratch *s, const ws_allocator *a, size_t n, ws_parse_state *st);
-
 /* The labels of the name tagger: BIO over four classes. */
 extern const char *const ws_ner_label_names[];
 #define WS_NER_LABELS 9
-
-/* ---------------------------------------------------------- roles.c */
-
-/* Per-token evidence for the labeller, once the rules have run. */
-ws_status ws_roles_prepare(ws_doc *doc, const ws_model *model);
-/* The end of the sequence that starts at token first: its paragraph, or
- * a window of it when very long. */
-size_t ws_roles_window_end(const ws_doc *doc, size_t first);
-/* Room in s for labelling any window. */
-bool ws_roles_reserve(ws_doc *doc, ws_scratch *s);
-/* The features of tokens first..last, as ws_sentence_features() does. */
-size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, uint64_t *features,
-			 uint32_t *offsets);
 
 /* The labels of the attribution labeller: BIO over the three roles. */
 extern const char *const ws_role_label_names[];

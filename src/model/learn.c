@@ -8,8 +8,7 @@
  * up only when touched again or saved.  Training runs only in the
  * `whosaid train` command, so it allocates with malloc.
  */
-#include "internal.h"
-#include "linear.h"
+#include "model/linear.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -12,8 +12,8 @@
  *   u8  entry_label[E], i16 entry_weight[E] (in steps of scale), where E
  *       is the sum of the entry counts, each feature's labels ascending
  */
-#include "internal.h"
-#include "linear.h"
+#include "base/base.h"
+#include "model/linear.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -13,7 +13,7 @@
 #ifndef WS_LINEAR_H
 #define WS_LINEAR_H
 
-#include "model_file.h"
+#include "model/model_file.h"
 
 #define WS_MAX_LABELS 128
 #define WS_LABEL_NAME 16

@@ -7,9 +7,9 @@
  * ships.  Every model keeps the cue lexicon: the learned labeller reads the
  * rules' findings as evidence.
  */
-#include "internal.h"
+#include "model/model.h"
 
-#include "model_file.h"
+#include "model/model_file.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
  * so a truncated or damaged file ends in an error message, never in a read
  * out of bounds.
  */
-#include "internal.h"
-#include "model_file.h"
+#include "base/base.h"
+#include "model/model_file.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -22,7 +22,7 @@
  * marks, because a sentence never ends inside a quotation: the several
  * sentences of a quote stay with the words that introduce or attribute it.
  */
-#include "internal.h"
+#include "stages/stages.h"
 
 #include <string.h>
 

@@ -25,7 +25,7 @@
  * Finally every token learns the innermost quote that holds it, in one
  * linear sweep, so 10,000 nested marks cost no more than 10,000 words.
  */
-#include "internal.h"
+#include "stages/stages.h"
 
 #include <string.h>
 

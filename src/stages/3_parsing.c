@@ -11,7 +11,7 @@
  * The transitions are SHIFT, L-rel (the second word on the stack takes
  * the top as head) and R-rel (the top takes the second as head).
  */
-#include "internal.h"
+#include "stages/stages.h"
 
 #include <math.h>
 #include <string.h>
@@ -149,51 +149,6 @@ void ws_parse_apply(ws_parse_state *st, const ws_parse_actions *actions, uint32_
 		st->rightmost[head] = dependent;
 	st->depth--;
 	st->stack[st->depth - 1] = head;
-}
-
-bool ws_parse_actions_from(const ws_labels *labels, ws_parse_actions *out)
-{
-	memset(out, 0, sizeof *out);
-	out->count = labels->count;
-	out->shift = UINT32_MAX;
-	for (uint32_t a = 0; a < labels->count; a++) {
-		const char *name = labels->names[a];
-		if (strcmp(name, "SHIFT") == 0) {
-			out->shift = a;
-			continue;
-		}
-		if ((name[0] != 'L' && name[0] != 'R') || name[1] != '-')
-			return false;
-		out->is_left[a] = name[0] == 'L';
-		/* The relation's number: the same name has the same number for
-		 * left and right, the order of first appearance. */
-		uint8_t rel = 0;
-		bool found = false;
-		for (uint32_t b = 0; b < a && !found; b++) {
-			if (b == out->shift)
-				continue;
-			if (strcmp(labels->names[b] + 2, name + 2) == 0) {
-				rel = out->rel[b];
-				found = true;
-			}
-		}
-		if (!found)
-			rel = (uint8_t)out->nrels++;
-		out->rel[a] = rel;
-		if (!found)
-			memcpy(out->rel_names[rel], name + 2, strlen(name + 2) + 1);
-	}
-	/* Without an arc action a parse of two words could never finish: once
-	 * the buffer is empty no action would be valid. */
-	return out->shift != UINT32_MAX && out->nrels > 0;
-}
-
-int ws_parse_rel_index(const ws_parse_actions *actions, const char *name)
-{
-	for (uint32_t r = 0; r < actions->nrels; r++)
-		if (strcmp(actions->rel_names[r], name) == 0)
-			return (int)r;
-	return -1;
 }
 
 void ws_parse_sentence(const ws_linear *m, const ws_parse_actions *actions, const ws_word *words, size_t n,

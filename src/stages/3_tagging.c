@@ -8,8 +8,7 @@
  * word), tagged and parsed (parser.c), and every token then takes the
  * tags and the head of its first word.
  */
-#include "internal.h"
-#include "features.h"
+#include "stages/stages.h"
 
 #include <string.h>
 
@@ -21,40 +20,6 @@
 /* A word at least this likely to be a cue makes its sentence worth a
  * parse (about six sentences in ten of news). */
 #define WS_PARSE_CUE_PROBABILITY 0.25
-
-bool ws_scratch_reserve(ws_scratch *s, const ws_allocator *a, size_t words, uint32_t labels, size_t record_size)
-{
-	size_t cells = words * labels;
-	if (words > SIZE_MAX / WS_MAX_FEATURES || (labels && cells / labels != words))
-		return false;
-	return ws_grow(a, (void **)&s->words, &s->words_cap, words, sizeof *s->words) &&
-	       ws_grow(a, (void **)&s->atoms, &s->atoms_cap, words, sizeof *s->atoms) &&
-	       ws_grow(a, (void **)&s->offsets, &s->offsets_cap, words + 1, sizeof *s->offsets) &&
-	       ws_grow(a, (void **)&s->features, &s->features_cap, words * WS_MAX_FEATURES,
-		       sizeof *s->features) &&
-	       ws_grow(a, (void **)&s->emissions, &s->emissions_cap, cells, sizeof *s->emissions) &&
-	       ws_grow(a, (void **)&s->back, &s->back_cap, cells, sizeof *s->back) &&
-	       ws_grow(a, (void **)&s->labels, &s->labels_cap, words, sizeof *s->labels) &&
-	       ws_grow(a, &s->records, &s->records_cap, words * record_size, 1);
-}
-
-void ws_scratch_free(ws_scratch *s, const ws_allocator *a)
-{
-	ws_mem_release(a, s->words);
-	ws_mem_release(a, s->atoms);
-	ws_mem_release(a, s->offsets);
-	ws_mem_release(a, s->features);
-	ws_mem_release(a, s->emissions);
-	ws_mem_release(a, s->back);
-	ws_mem_release(a, s->labels);
-	ws_mem_release(a, s->records);
-	ws_mem_release(a, s->alpha);
-	ws_mem_release(a, s->beta);
-	ws_mem_release(a, s->posterior);
-	ws_mem_release(a, s->parse);
-	ws_mem_release(a, s->parse_rel);
-	memset(s, 0, sizeof *s);
-}
 
 size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, ws_atoms *atoms,
 			    uint64_t *features, uint32_t *offsets)
@@ -69,16 +34,6 @@ size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n,
 	}
 	offsets[n] = (uint32_t)k;
 	return k;
-}
-
-void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32_t *offsets, size_t n,
-		      ws_scratch *s, uint8_t *out)
-{
-	size_t L = m->labels.count;
-	memset(s->emissions, 0, n * L * sizeof *s->emissions);
-	for (size_t t = 0; t < n; t++)
-		ws_linear_score(m, features + offsets[t], offsets[t + 1] - offsets[t], s->emissions + t * L);
-	ws_viterbi(&m->labels, m->transitions, s->emissions, n, s->back, out);
 }
 
 void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,

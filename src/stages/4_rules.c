@@ -25,7 +25,7 @@
  * paragraph, the nearest direct or mixed one in the previous paragraph.
  * A pull quote signed with a dash (“...” ― Jane Doe) is an attribution too.
  */
-#include "internal.h"
+#include "stages/stages.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -164,37 +164,6 @@ static range trim(const ws_doc *doc, range r)
 			break;
 	}
 	return r;
-}
-
-ws_status ws_attribution_push(ws_doc *doc, ws_span source, ws_span cue, ws_span addressee, const ws_span *content,
-			      size_t ncontent, int32_t sentence, double confidence)
-{
-	size_t used = 0;
-	for (size_t k = 0; k < ncontent; k++)
-		used += content[k].start < content[k].end;
-	if (!used)
-		return WS_OK;
-	if (!WS_PUSH(doc, doc->attrs, doc->nattrs, doc->attrs_cap))
-		return WS_ERR_NOMEM;
-	ws_attr_work *a = &doc->attrs[doc->nattrs];
-	memset(a, 0, sizeof *a);
-	a->content_first = doc->nfragments;
-	for (size_t k = 0; k < ncontent; k++) {
-		if (content[k].start >= content[k].end)
-			continue;
-		if (!WS_PUSH(doc, doc->fragments, doc->nfragments, doc->fragments_cap))
-			return WS_ERR_NOMEM;
-		doc->fragments[doc->nfragments++] = content[k];
-		a->pub.content_count++;
-	}
-	a->pub.source = source;
-	a->pub.cue = cue;
-	a->pub.addressee = addressee;
-	a->pub.speaker = -1;
-	a->pub.confidence = confidence;
-	a->sentence = sentence;
-	doc->nattrs++;
-	return WS_OK;
 }
 
 static ws_status add_attribution(ws_doc *doc, range source, range cue, range addressee, const range *content,
@@ -628,19 +597,6 @@ static ws_status attribute_sentence(ws_doc *doc, const ws_model *model, size_t s
 
 /* ------------------------------------------------- quotes left over */
 
-static int compare_spans(const void *a, const void *b)
-{
-	const ws_span *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-static int compare_attributions(const void *a, const void *b)
-{
-	const ws_attr_work *x = a, *y = b;
-	size_t xs = x->sort_key, ys = y->sort_key;
-	return xs < ys ? -1 : xs > ys;
-}
-
 /* Which attribution's content holds token i, or -1. */
 static long owner_of(const ws_doc *doc, size_t i)
 {
@@ -750,27 +706,6 @@ static ws_status claim_floating_quotes(ws_doc *doc)
 	return WS_OK;
 }
 
-static ws_attribution_type type_of(const ws_doc *doc, const ws_attr_work *w)
-{
-	size_t quoted = 0, plain = 0;
-	const ws_span *f = doc->fragments + w->content_first;
-	for (size_t k = 0; k < w->pub.content_count; k++) {
-		for (size_t i = ws_token_at(doc, f[k].start); i < doc->ntokens && doc->tokens[i].start < f[k].end; i++) {
-			if (!is_word(doc, i))
-				continue;
-			if (doc->tokens[i].quote >= 0)
-				quoted++;
-			else
-				plain++;
-		}
-	}
-	if (quoted && !plain)
-		return WS_ATTRIBUTION_DIRECT;
-	if (quoted)
-		return WS_ATTRIBUTION_MIXED;
-	return WS_ATTRIBUTION_INDIRECT;
-}
-
 /* A pull quote signed with a dash: “QUOTE” ― Jane Doe.  The dash is the
  * cue and the capitalized words after it the source. */
 static ws_status attribute_signed_quotes(ws_doc *doc)
@@ -805,22 +740,10 @@ ws_status ws_attributions_find(ws_doc *doc, const ws_model *model)
 	if (signed_st != WS_OK)
 		return signed_st;
 	for (size_t a = 0; a < doc->nattrs; a++)
-		doc->attrs[a].pub.type = type_of(doc, &doc->attrs[a]);
+		doc->attrs[a].pub.type = ws_attribution_type_of(doc, &doc->attrs[a]);
 	ws_status st = claim_floating_quotes(doc);
 	if (st != WS_OK)
 		return st;
 	ws_attributions_order(doc);
 	return WS_OK;
-}
-
-void ws_attributions_order(ws_doc *doc)
-{
-	for (size_t a = 0; a < doc->nattrs; a++) {
-		ws_attr_work *w = &doc->attrs[a];
-		qsort(doc->fragments + w->content_first, w->pub.content_count, sizeof *doc->fragments, compare_spans);
-		w->pub.type = type_of(doc, w);
-		w->sort_key = doc->fragments[w->content_first].start;
-	}
-	if (doc->nattrs)
-		qsort(doc->attrs, doc->nattrs, sizeof *doc->attrs, compare_attributions);
 }

@@ -20,7 +20,7 @@
  * the attribution before it.  Each attribution's confidence is the
  * posterior probability of its cue.
  */
-#include "internal.h"
+#include "stages/stages.h"
 
 #include <math.h>
 #include <string.h>

@@ -25,7 +25,7 @@
  * wins.  It is right most of the time in news, where a pronoun source
  * almost always continues the person quoted just before.
  */
-#include "internal.h"
+#include "stages/stages.h"
 
 #include <stdlib.h>
 #include <string.h>

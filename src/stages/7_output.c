@@ -31,7 +31,7 @@
  * bug in an earlier stage; it is reported as WS_ERR_ARGUMENT instead of
  * being silently clamped into plausible-looking output.
  */
-#include "internal.h"
+#include "base/base.h"
 
 #include <math.h>
 #include <stdio.h>
