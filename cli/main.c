@@ -4,9 +4,12 @@
  *     whosaid [OPTIONS] [FILE|DIR|-]...
  *
  * The command is a thin front end on the public API: it opens one model,
- * and for every input document (inputs.c) runs ws_doc_analyze() and a
- * renderer (cli_analyze_document() in records.c, on the threads of
- * parallel.c), and outputs.c writes the records in input order.
+ * and for every input document (front/inputs.c) runs ws_doc_analyze() and
+ * a renderer (cli_analyze_document() in front/records.c, on the threads of
+ * front/parallel.c), and outputs.c writes the records in input order.
+ * Every other command belongs to a subsystem and is handed over by its
+ * first argument: train and model (train/), index, search and speakers
+ * (store/), serve (server/).  docs/architecture.md draws the whole.
  *
  * Conventions (docs/schema.md has the full contract): --help goes to
  * stdout with exit 0; usage errors go to stderr with exit 2; a document

@@ -1,16 +1,22 @@
 /*
- * cli.h — what the parts of the `whosaid` command share.
+ * front.h — the command front: what every `whosaid` command that reads
+ * documents, analyses them or speaks on stderr stands on.
  *
- * The command is a pipeline of three parts, kept apart so that the middle
- * one runs on several threads (parallel.c) while the outer two stay in
- * input order:
+ * Reading and analysing is a pipeline of three parts, kept apart so that
+ * the middle one runs on several threads (parallel.c) while the outer two
+ * stay in input order:
  *
  *   inputs.c   arguments -> documents (files, directories, stdin, and the
  *              records of JSON Lines files, parsed by jsonl.c)
- *   records.c  each document -> analysis -> one rendered record (main.c
- *              reads the options; messages.c speaks on stderr)
- *   outputs.c  records -> standard output, or one file each in --output-dir;
- *              or, for `whosaid index`, store.c: records -> SQLite
+ *   records.c  each document -> analysis -> one rendered record
+ *   a target   records -> where the command wants them: standard output
+ *              or files (cli/outputs.c), or SQLite (store/index_command.c)
+ *
+ * Beside it: the option parser of every command (options.c), the options
+ * of the analysis and of index (command_line.c), messages on stderr
+ * (messages.c) and the progress line (progress.c).  The front includes
+ * only the public header; the command (cli/), the store, the server and
+ * the trainer stand on it, never the other way round.
  *
  * Every input document becomes exactly one record: a document that cannot
  * be read still travels down the pipeline, carrying its error, and comes

@@ -1,5 +1,5 @@
 /*
- * fuzz_http.c — the server's request handling (cli/serve.c) on arbitrary
+ * fuzz_http.c — the server's request handling (server/serve.c) on arbitrary
  * bytes sent as a raw HTTP request.
  *
  * The real server runs inside this process: LLVMFuzzerInitialize() starts

@@ -1,6 +1,6 @@
 /*
  * fuzz_jsonl.c — the command's JSON Lines record reader,
- * cli_jsonl_record() in cli/jsonl.c, on arbitrary bytes as one line.
+ * cli_jsonl_record() in front/jsonl.c, on arbitrary bytes as one line.
  *
  * It is the only code of the command that parses untrusted structure
  * (through jansson), and the server hands it request bodies too.  Every

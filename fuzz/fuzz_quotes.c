@@ -1,6 +1,6 @@
 /*
- * fuzz_quotes.c — the quotation structure (quotes.c) on arbitrary bytes,
- * after the tokenizer it depends on (text.c).
+ * fuzz_quotes.c — the quotation structure (2_quotes.c) on arbitrary bytes,
+ * after the tokenizer it depends on (1_tokenize.c).
  *
  * Quotation marks are where offsets go wrong: pairing with a stack,
  * quotes that continue over paragraphs, stray marks, 10,000 nested marks.

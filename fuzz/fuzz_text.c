@@ -1,6 +1,6 @@
 /*
  * fuzz_text.c — the first stages of the pipeline on arbitrary bytes:
- * cleaning (text.c), tokens, quotation marks (quotes.c, which the
+ * cleaning (1_tokenize.c), tokens, quotation marks (2_quotes.c, which the
  * segmenter needs) and sentences and paragraphs, called one by one as
  * ws_doc_prepare() calls them.
  *

@@ -1,8 +1,8 @@
 /*
  * serve_page.c — the files of the page `whosaid serve` shows, built into
  * the binary so that the server needs no folder of its own and the page
- * works offline: web/index.html, web/app.js and web/app.css, each taken
- * whole by the assembler's .incbin when this file is compiled (the
+ * works offline: index.html, app.js and app.css of server/page/, each
+ * taken whole by the assembler's .incbin when this file is compiled (the
  * Makefile makes this file depend on them).
  */
 #include "server/server.h"

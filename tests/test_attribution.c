@@ -1,5 +1,5 @@
 /*
- * test_attribution.c — attribution.c through the public API: the three
+ * test_attribution.c — 4_rules.c through the public API: the three
  * kinds of attribution and each construction that reports them, checked
  * by the text of the source, cue, addressee and content spans.
  */

@@ -1,5 +1,5 @@
 /*
- * test_quotes.c — quotes.c: which marks pair up into quotations, nesting,
+ * test_quotes.c — 2_quotes.c: which marks pair up into quotations, nesting,
  * quotes that run over sentences and paragraphs, and stray marks that
  * stay local to their paragraph.
  */

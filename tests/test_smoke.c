@@ -141,7 +141,7 @@ static void test_analyze_too_large(void **state)
 	assert_int_equal(ws_model_open("rules", NULL, &model, &err), WS_OK);
 	assert_int_equal(ws_doc_new(NULL, &doc), WS_OK);
 
-	/* ws_doc_analyze() checks the length before it reads a byte (doc.c),
+	/* ws_doc_analyze() checks the length before it reads a byte (document.c),
 	 * so a one-byte buffer stands in for 64 MiB + 1 without allocating it. */
 	static const char one[1] = {'x'};
 	assert_int_equal(ws_doc_analyze(doc, model, one, WS_MAX_DOCUMENT_BYTES + 1, &err),

@@ -1,7 +1,7 @@
 /*
  * test_speaker_key.c — the name normalisation that merges one speaker's
- * counts across articles (cli/speaker_key.c), and the fingerprint that
- * tells an unchanged article (cli/store.c).
+ * counts across articles (store/speaker_key.c), and the fingerprint that
+ * tells an unchanged article (store/store.c).
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * test_speakers.c — speakers.c through the public API: names, roles and
+ * test_speakers.c — 6_speakers.c through the public API: names, roles and
  * kinds; short forms, role nouns and pronouns resolved to the full name;
  * the entity list with its mentions and attribution counts.
  */

@@ -1,5 +1,5 @@
 /*
- * test_text.c — text.c: cleaning, tokens with exact offsets, sentences
+ * test_text.c — 1_tokenize.c: cleaning, tokens with exact offsets, sentences
  * (never inside a quotation, news abbreviations kept), paragraphs.
  */
 #include "fixture.h"

@@ -4,11 +4,11 @@
 For every lower-cased word form, count how often it occurs in the training
 articles and how often it lies inside an annotated Cue span.  Word forms
 seen inside cues at least --min-count times are written to
-src/cue_lexicon.inc as (word, in-cue count, total count); the attributor
+src/model/cue_lexicon.inc as (word, in-cue count, total count); the attributor
 turns the two counts into a cue probability and applies its own threshold.
 Only word forms and counts are written: no text of the corpus.
 
-Usage: tools/build_cue_lexicon.py [--data ../shared/data/polnear] [--out src/cue_lexicon.inc]
+Usage: tools/build_cue_lexicon.py [--data ../shared/data/polnear] [--out src/model/cue_lexicon.inc]
 """
 import argparse, collections, os, re
 
@@ -30,7 +30,7 @@ def cue_ranges(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--data', default=os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'data', 'polnear'))
-    ap.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'src', 'cue_lexicon.inc'))
+    ap.add_argument('--out', default=os.path.join(os.path.dirname(__file__), '..', 'src', 'model', 'cue_lexicon.inc'))
     ap.add_argument('--min-count', type=int, default=3)
     args = ap.parse_args()
     split = os.path.join(args.data, 'train')

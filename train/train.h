@@ -1,14 +1,19 @@
 /*
  * train.h — what the parts of `whosaid train` share.
  *
- *   train.c         the command: options, the order of the steps, the model file
- *   train_corpus.c  reading PolNeAR: article texts, silver CoNLL-U, brat attributions
- *   train_taggers.c the part-of-speech and name taggers
- *   train_roles.c   the attribution labeller
+ *   train.c          the command: options, the order of the steps, the model file
+ *   train_corpus.c   reading PolNeAR: article texts, silver CoNLL-U, brat attributions
+ *   train_epochs.c   the end of every stage's epoch, and the progress line
+ *   train_taggers.c  the part-of-speech and name taggers
+ *   train_parser.c   the dependency parser
+ *   train_roles.c    the attribution labeller
+ *   model_command.c  `whosaid model info|verify`: what a model file holds
  *
- * Training runs inside the library's own feature and decoding code (it
- * includes the library's internal headers), so a trained model sees
- * exactly the features it will see when it runs.
+ * This folder is the one part of whosaid outside src/ that includes the
+ * library's internal headers (pipeline.h, stages/, model/): training runs
+ * inside the library's own feature and decoding code, so a trained model
+ * sees exactly the features it will see when it runs.  It is linked into
+ * the `whosaid` command, which sees only train_commands.h.
  */
 #ifndef WHOSAID_TRAIN_H
 #define WHOSAID_TRAIN_H

@@ -1,10 +1,18 @@
 /*
- * doc.c — the document object: runs the stages in order and hands out
- * their results.
+ * document.c — the document object: made, emptied, written by the stages
+ * (warnings, attributions) and read by the caller through the public
+ * accessors.
  *
- * A document is reused across analyses: ws_doc_analyze() resets the counts
- * of its arrays but keeps their memory, which is why a long stream of
- * articles costs no allocation once the largest article has been seen.
+ * A document is reused across analyses: ws_doc_reset() empties its arrays
+ * but keeps their memory, which is why a long stream of articles costs no
+ * allocation once the largest article has been seen.  While the stages
+ * run, the public structures hold offsets into arrays that may still
+ * move; ws_doc_publish() turns them into pointers once the last stage is
+ * done (pipeline.c).
+ *
+ * Attributions are added here rather than in a stage because two stages
+ * add them, the rules and the learned labeller, and each must order and
+ * type them the same way.
  */
 #include "document/document.h"
 

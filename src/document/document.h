@@ -117,16 +117,16 @@ struct ws_doc {
 	char *warning_text;
 	size_t warning_text_len, warning_text_cap;
 
-	/* part of speech and name labels per token (taggers.c) */
+	/* part of speech and name labels per token (3_tagging.c) */
 	bool tagged;            /* pos, ner, head and rel hold this document's */
 	uint8_t *pos, *ner;
 	size_t pos_cap, ner_cap;
-	/* the dependency tree over tokens (taggers.c): each token's head
+	/* the dependency tree over tokens (3_tagging.c): each token's head
 	 * token (-1 for a root) and relation */
 	int32_t *head;
 	uint8_t *rel;
 	size_t head_cap, rel_cap;
-	/* what the labeller reads per token (roles.c): the rules' role and
+	/* what the labeller reads per token (5_labeller.c): the rules' role and
 	 * how likely the word is a cue */
 	uint8_t *rule_role, *cue_level;
 	size_t rule_role_cap, cue_level_cap;

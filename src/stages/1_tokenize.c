@@ -1,5 +1,5 @@
 /*
- * text.c — from raw bytes to tokens, sentences and paragraphs.
+ * 1_tokenize.c — from raw bytes to tokens, sentences and paragraphs.
  *
  * First the input is copied and made safe: every byte that is not part of
  * a well-formed UTF-8 sequence (stray continuation bytes, overlong forms,
@@ -18,7 +18,7 @@
  *    part of the word; elsewhere it is a single quotation mark.  A single
  *    quote is only taken as closing when one is open in the paragraph.
  *
- * Sentence segmentation runs after quotes.c has paired the quotation
+ * Sentence segmentation runs after 2_quotes.c has paired the quotation
  * marks, because a sentence never ends inside a quotation: the several
  * sentences of a quote stay with the words that introduce or attribute it.
  */

@@ -1,5 +1,5 @@
 /*
- * quotes.c — the quotation structure of the text.
+ * 2_quotes.c — the quotation structure of the text.
  *
  * The tokenizer has said of each quotation mark whether it opens, closes,
  * or could do either (a straight " between two words).  Here the marks of

@@ -1,5 +1,5 @@
 /*
- * parser.c — a greedy transition-based dependency parser (arc-standard,
+ * 3_parsing.c — a greedy transition-based dependency parser (arc-standard,
  * Nivre 2004) with a linear model over the usual stack and buffer
  * features (after Zhang and Nivre 2011).
  *

@@ -1,11 +1,11 @@
 /*
- * taggers.c — part of speech, names and a dependency tree for every token
+ * 3_tagging.c — part of speech, names and a dependency tree for every token
  * of a document.
  *
  * The taggers and the parser were trained on Penn Treebank tokens, where
  * "Trump's" is two words; whosaid's tokenizer keeps it whole.  So each
  * sentence is first re-cut into tagger words (a clitic becomes its own
- * word), tagged and parsed (parser.c), and every token then takes the
+ * word), tagged and parsed (3_parsing.c), and every token then takes the
  * tags and the head of its first word.
  */
 #include "stages/stages.h"

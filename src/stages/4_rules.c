@@ -1,5 +1,5 @@
 /*
- * attribution.c — the rule-based attributor: cues, sources and contents.
+ * 4_rules.c — the rule-based attributor: cues, sources and contents.
  *
  * News English reports speech in a handful of shapes, and this stage reads
  * each sentence for them (cue = a word of the cue lexicon, outside quotes):

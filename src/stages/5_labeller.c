@@ -1,5 +1,5 @@
 /*
- * roles.c — the learned attribution labeller.
+ * 5_labeller.c — the learned attribution labeller.
  *
  * Each paragraph is one sequence: every token gets one of seven labels,
  * B- or I- of SOURCE, CUE, CONTENT, or O, decoded exactly (Viterbi) under
@@ -8,7 +8,7 @@
  * cue lexicon, where the nearest cue-like word is and what lies between,
  * the dependency tree (the relation by which a token hangs from a cue:
  * the subject of "said" is a source, the clause under it content), and
- * what the rules (attribution.c) made of the token: the labeller learns
+ * what the rules (4_rules.c) made of the token: the labeller learns
  * where the rules are right and where they are not.
  *
  * Linking then turns the labelled runs into attributions: every content

@@ -1,5 +1,5 @@
 /*
- * speakers.c — from sources as written to the people and organizations
+ * 6_speakers.c — from sources as written to the people and organizations
  * who speak.
  *
  * A source is written many ways in one article: "Vice President Jane Doe"

@@ -1,5 +1,5 @@
 /*
- * output.c — results -> JSON, JSON Lines, text, brat standoff, TSV.
+ * 7_output.c — results -> JSON, JSON Lines, text, brat standoff, TSV.
  *
  * The last stage of the pipeline and the only one that produces bytes for
  * the outside world.  It reads a finished document through the public
