@@ -37,6 +37,29 @@
  * longer than its text ("\u00e9" is 6 bytes for 2), so the bound is a
  * multiple of the document limit; the library then checks the text. */
 #define LINE_LIMIT (4 * WS_MAX_DOCUMENT_BYTES)
+
+/* The most a record's strings may hold once their escapes are decoded:
+ * the document limit, and a sixteenth more for the other members.  A
+ * record is refused as soon as what has been read of it is sure to pass
+ * this, so that a huge record of plain text costs the memory of this
+ * much and not of the whole record (and of its parse). */
+#define DECODED_LIMIT (WS_MAX_DOCUMENT_BYTES + WS_MAX_DOCUMENT_BYTES / 16)
+
+/* Every escape is a backslash and decodes to at least one byte of at
+ * most six ("\u0041" is "A"): n bytes with b backslashes decode to no
+ * less than n - 5b. */
+static bool surely_over_decoded_limit(size_t n, size_t backslashes)
+{
+	return backslashes < n / 5 && n - 5 * backslashes > DECODED_LIMIT;
+}
+
+static size_t count_backslashes(const char *p, size_t n)
+{
+	size_t k = 0;
+	for (const char *end = p + n; (p = memchr(p, '\\', (size_t)(end - p))); p++)
+		k++;
+	return k;
+}
 #define READ_CHUNK ((size_t)64 << 10)
 
 /* One entry of a walked directory: a file to read, or an error. */
@@ -52,6 +75,7 @@ typedef struct line_reader {
 	char *buf;
 	size_t cap, start, end;
 	size_t scanned;        /* bytes after start known to hold no newline */
+	size_t backslashes;    /* in those bytes */
 	bool eof;
 	uint64_t taken;        /* bytes read from fd so far */
 	uint64_t counted;      /* bytes consumed by lines already handed out */
@@ -320,13 +344,17 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 	bool skipping = false; /* inside a line longer than LINE_LIMIT */
 	for (;;) {
 		size_t unseen = r->end - r->start - r->scanned;
-		char *nl = unseen ? memchr(r->buf + r->start + r->scanned, '\n', unseen) : NULL;
+		char *from = r->buf + r->start + r->scanned;
+		char *nl = unseen ? memchr(from, '\n', unseen) : NULL;
+		r->backslashes += count_backslashes(from, nl ? (size_t)(nl - from) : unseen);
 		if (nl) {
 			*line = r->buf + r->start;
 			*len = (size_t)(nl - *line);
 			r->start += *len + 1;
 			r->scanned = 0;
-			return skipping || *len > LINE_LIMIT ? LINE_TOO_LONG : LINE_OK;
+			bool over = skipping || *len > LINE_LIMIT || surely_over_decoded_limit(*len, r->backslashes);
+			r->backslashes = 0;
+			return over ? LINE_TOO_LONG : LINE_OK;
 		}
 		r->scanned = r->end - r->start;
 		if (r->eof) {
@@ -334,13 +362,15 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 			*len = r->end - r->start;
 			r->start = r->end;
 			r->scanned = 0;
-			if (skipping || *len > LINE_LIMIT)
+			bool over = skipping || *len > LINE_LIMIT || surely_over_decoded_limit(*len, r->backslashes);
+			r->backslashes = 0;
+			if (over)
 				return LINE_TOO_LONG;
 			return *len ? LINE_OK : LINE_END;
 		}
-		if (r->end - r->start > LINE_LIMIT) {
+		if (r->end - r->start > LINE_LIMIT || surely_over_decoded_limit(r->end - r->start, r->backslashes)) {
 			skipping = true;
-			r->start = r->end = r->scanned = 0;
+			r->start = r->end = r->scanned = r->backslashes = 0;
 		}
 		if (r->start > 0) {
 			memmove(r->buf, r->buf + r->start, r->end - r->start);
@@ -473,8 +503,9 @@ static int next_record(cli_source *src, cli_doc *doc)
 		doc->origin = cli_format("%s:%zu", src->lines_file, src->lineno);
 		doc->name = cli_format("%s-%zu", src->lines_stem, src->lineno);
 		if (r == LINE_TOO_LONG)
-			doc->error = cli_format("%s:%zu: record longer than the limit of %zu MiB",
-						src->lines_file, src->lineno, (size_t)(LINE_LIMIT >> 20));
+			doc->error = cli_format("%s:%zu: record larger than the limit (%zu MiB of JSON, or %zu MiB "
+						"of strings once decoded)", src->lines_file, src->lineno,
+						(size_t)(LINE_LIMIT >> 20), (size_t)(DECODED_LIMIT >> 20));
 		else
 			doc->error = cli_format("%s:%zu: %s", src->lines_file, src->lineno,
 						strerror(saved));

@@ -73,11 +73,16 @@ int cli_parse_args(const char *command, int argc, char **argv, const cli_option 
 
 bool cli_number(const char *value, unsigned long long min, unsigned long long max, unsigned long long *out)
 {
-	char *end;
+	/* digits and nothing else: strtoull alone would take "+5", " 5" and
+	 * "-1" (as a huge number) */
+	if (!value[0])
+		return false;
+	for (const char *p = value; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
 	errno = 0;
-	unsigned long long n = strtoull(value, &end, 10);
-	/* strtoull takes "-1" as a huge number: a sign is refused first */
-	if (errno || *end || end == value || value[0] == '-' || n < min || n > max)
+	unsigned long long n = strtoull(value, NULL, 10);
+	if (errno || n < min || n > max)
 		return false;
 	*out = n;
 	return true;

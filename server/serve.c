@@ -20,11 +20,14 @@
  * everything and exits 0.
  */
 #include "server/server.h"
+#include "server/http_guard.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static const char help_text[] =
@@ -59,11 +63,23 @@ static const char help_text[] =
 	"                           larger headers get 431\n"
 	"      --timeout SECONDS    a connection silent for this long is closed\n"
 	"                           (default: 30)\n"
-	"      --max-connections N  connections open at once; more wait in the\n"
+	"      --header-timeout SECONDS  a request head must arrive whole in this\n"
+	"                           time, else 408 (default: 10)\n"
+	"      --request-timeout SECONDS  a whole request, head and body, must\n"
+	"                           arrive in this time, else 408 (default: 120)\n"
+	"      --max-connections N  connections served at once; more wait in the\n"
 	"                           system's queue until one closes (default: 256)\n"
+	"      --max-client-connections N  connections one client address may\n"
+	"                           have open, waiting or served (default: 32)\n"
 	"      --max-requests N     requests in progress at once; more get 503\n"
 	"                           (default: 128)\n"
-	"  -q, --quiet              no start and stop messages\n"
+	"      --allow-host NAME    also answer requests whose Host is NAME (may be\n"
+	"                           given again); loopback names and the --bind\n"
+	"                           address are always allowed, any other is 403\n"
+	"      --drain-timeout SECONDS  on SIGINT or SIGTERM, wait this long at\n"
+	"                           most for requests in progress (default: 30)\n"
+	"  -q, --quiet              no start and stop messages (with --port 0 the\n"
+	"                           address is still printed on stdout)\n"
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"Exit status: 0 after a signal stopped it, 1 when it cannot start (the\n"
@@ -73,7 +89,8 @@ static const char help_text[] =
 
 enum serve_option {
 	S_PORT, S_BIND, S_DB, S_MODEL, S_JOBS, S_MAX_BODY, S_MAX_HEADER, S_TIMEOUT, S_MAX_CONNECTIONS,
-	S_MAX_REQUESTS, S_QUIET, S_HELP
+	S_MAX_REQUESTS, S_HEADER_TIMEOUT, S_REQUEST_TIMEOUT, S_DRAIN_TIMEOUT, S_MAX_CLIENT_CONNECTIONS, S_ALLOW_HOST,
+	S_QUIET, S_HELP
 };
 
 static const cli_option serve_option_specs[] = {
@@ -87,6 +104,11 @@ static const cli_option serve_option_specs[] = {
 	{"timeout", 0, true, S_TIMEOUT},
 	{"max-connections", 0, true, S_MAX_CONNECTIONS},
 	{"max-requests", 0, true, S_MAX_REQUESTS},
+	{"header-timeout", 0, true, S_HEADER_TIMEOUT},
+	{"request-timeout", 0, true, S_REQUEST_TIMEOUT},
+	{"drain-timeout", 0, true, S_DRAIN_TIMEOUT},
+	{"max-client-connections", 0, true, S_MAX_CLIENT_CONNECTIONS},
+	{"allow-host", 0, true, S_ALLOW_HOST},
 	{"quiet", 'q', false, S_QUIET},
 	{"help", 'h', false, S_HELP},
 };
@@ -107,6 +129,10 @@ static int apply_serve_option(void *ctx, int id, const char *value)
 		{S_TIMEOUT, 1, 86400, "--timeout needs a number of seconds from 1 to 86400, not '%s'"},
 		{S_MAX_CONNECTIONS, 1, 65536, "--max-connections needs a number from 1 to 65536, not '%s'"},
 		{S_MAX_REQUESTS, 1, 65536, "--max-requests needs a number from 1 to 65536, not '%s'"},
+		{S_HEADER_TIMEOUT, 1, 3600, "--header-timeout needs a number of seconds from 1 to 3600, not '%s'"},
+		{S_REQUEST_TIMEOUT, 1, 86400, "--request-timeout needs a number of seconds from 1 to 86400, not '%s'"},
+		{S_DRAIN_TIMEOUT, 0, 86400, "--drain-timeout needs a number of seconds from 0 to 86400, not '%s'"},
+		{S_MAX_CLIENT_CONNECTIONS, 1, 65536, "--max-client-connections needs a number from 1 to 65536, not '%s'"},
 	};
 	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
 		if (ranges[i].id == id && !cli_number(value, ranges[i].min, ranges[i].max, &n))
@@ -122,6 +148,15 @@ static int apply_serve_option(void *ctx, int id, const char *value)
 	case S_TIMEOUT: o->timeout = (unsigned)n; break;
 	case S_MAX_CONNECTIONS: o->max_connections = (unsigned)n; break;
 	case S_MAX_REQUESTS: o->max_requests = (unsigned)n; break;
+	case S_HEADER_TIMEOUT: o->header_timeout = (unsigned)n; break;
+	case S_REQUEST_TIMEOUT: o->request_timeout = (unsigned)n; break;
+	case S_DRAIN_TIMEOUT: o->drain_timeout = (unsigned)n; break;
+	case S_MAX_CLIENT_CONNECTIONS: o->max_client_connections = (unsigned)n; break;
+	case S_ALLOW_HOST:
+		if (!value[0] || strpbrk(value, " \t/:@"))
+			return cli_usage_error("serve", "--allow-host needs a host name without port, not '%s'", value);
+		o->allow_hosts[o->nallow_hosts++] = value;
+		break;
 	case S_QUIET: o->quiet = true; break;
 	case S_HELP: return CLI_PARSE_HELP;
 	}
@@ -171,6 +206,71 @@ static bool pool_give(pool *p, void *item)
 	return kept;
 }
 
+/* A pooled document keeps the memory of the largest article it has
+ * analysed; one that ever grew past this is freed instead of pooled, so
+ * that one huge article does not stay resident for good. */
+#define DOC_KEEP_BYTES ((size_t)32 << 20)
+
+/* A document with an allocator that counts what it holds. */
+typedef struct counted_doc {
+	ws_doc *doc;
+	ws_allocator allocator;   /* ctx: this struct */
+	atomic_size_t bytes;
+} counted_doc;
+
+/* Each block carries its size in front, so that release and resize know it. */
+#define BLOCK_HEADER 16
+
+static void *counted_alloc(void *ctx, size_t size)
+{
+	counted_doc *cd = ctx;
+	if (size > SIZE_MAX - BLOCK_HEADER)
+		return NULL;
+	unsigned char *p = malloc(size + BLOCK_HEADER);
+	if (!p)
+		return NULL;
+	memcpy(p, &size, sizeof size);
+	atomic_fetch_add(&cd->bytes, size);
+	return p + BLOCK_HEADER;
+}
+
+static void counted_release(void *ctx, void *ptr)
+{
+	counted_doc *cd = ctx;
+	unsigned char *p = (unsigned char *)ptr - BLOCK_HEADER;
+	size_t size;
+	memcpy(&size, p, sizeof size);
+	atomic_fetch_sub(&cd->bytes, size);
+	free(p);
+}
+
+static void *counted_resize(void *ctx, void *ptr, size_t size)
+{
+	if (!ptr)
+		return counted_alloc(ctx, size);
+	counted_doc *cd = ctx;
+	unsigned char *p = (unsigned char *)ptr - BLOCK_HEADER;
+	size_t old;
+	memcpy(&old, p, sizeof old);
+	if (size > SIZE_MAX - BLOCK_HEADER)
+		return NULL;
+	unsigned char *q = realloc(p, size + BLOCK_HEADER);
+	if (!q)
+		return NULL;
+	memcpy(q, &size, sizeof size);
+	atomic_fetch_add(&cd->bytes, size);
+	atomic_fetch_sub(&cd->bytes, old);
+	return q + BLOCK_HEADER;
+}
+
+static void counted_doc_free(counted_doc *cd)
+{
+	if (cd) {
+		ws_doc_free(cd->doc);
+		free(cd);
+	}
+}
+
 /* -------------------------------------------------------------- server */
 
 struct serve_server {
@@ -179,6 +279,18 @@ struct serve_server {
 	cli_options analysis;     /* for cli_jsonl_record() and cli_analyze_document() */
 	pool docs, stores;
 	atomic_uint requests;     /* in progress */
+	atomic_uint connections;  /* handed to libmicrohttpd and not yet closed */
+	/* Bytes of request bodies held or promised (a declared Content-Length
+	 * counts from the start), at most body_budget: 2 x threads x --max-body,
+	 * so that held uploads cannot take more memory than the threads could
+	 * ever analyse at once.  A request that would go past it gets 503. */
+	atomic_size_t body_bytes;
+	size_t body_budget;
+	const char **hosts;       /* what Host may name: loopback, --bind, --allow-host */
+	size_t nhosts;
+	char bracketed_bind[64];  /* "[ADDRESS]" for an IPv6 --bind */
+	int listen_fd;
+	http_guard *guard;
 	struct MHD_Daemon *daemon;
 };
 typedef struct serve_server server;
@@ -187,8 +299,10 @@ typedef struct serve_server server;
 typedef struct request {
 	char *body;
 	size_t len, cap;
-	bool too_large;           /* the body went past --max-body */
+	size_t reserved;          /* bytes of server.body_bytes this request holds */
+	struct timespec deadline; /* of the whole request (--request-timeout) */
 	bool counted;             /* counted in server.requests */
+	bool answered;            /* an answer was queued before the body ended */
 } request;
 
 /* Content types /v1/extract takes. */
@@ -215,17 +329,28 @@ static enum body_kind body_kind(const char *content_type)
 
 /* ----------------------------------------------------------- responses */
 
-static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type, const char *data,
-			       size_t len)
+/* Every answer closes its connection: the next request of a client then
+ * comes on a new connection, whose head the guard checks (http_guard.c),
+ * instead of on this one, past the guard. */
+static void common_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+/* An answer with one more header, allow, when not NULL: the methods a 405
+ * names. */
+static enum MHD_Result respond_allowing(struct MHD_Connection *c, unsigned status, const char *type,
+					const char *data, size_t len, const char *allow)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
+	common_headers(r);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
+	if (allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	enum MHD_Result ok = MHD_queue_response(c, status, r);
@@ -233,48 +358,123 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 	return ok;
 }
 
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type, const char *data,
+			       size_t len)
+{
+	return respond_allowing(c, status, type, data, len, NULL);
+}
+
+static const char out_of_memory[] = "{\"error\":{\"status\":500,\"message\":\"out of memory\"}}\n";
+
 /* A JSON value as the answer; takes the reference. */
-static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, json_t *value)
+static enum MHD_Result respond_json_allowing(struct MHD_Connection *c, unsigned status, json_t *value,
+					     const char *allow)
 {
 	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(value);
 	if (!text)
-		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "application/json",
-			       "{\"error\":{\"status\":500,\"message\":\"out of memory\"}}", 51);
+		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "application/json", out_of_memory,
+			       sizeof out_of_memory - 1);
 	size_t n = strlen(text);
 	text[n] = '\n'; /* every answer ends with a newline, like the command's records */
-	enum MHD_Result ok = respond(c, status, "application/json", text, n + 1);
+	enum MHD_Result ok = respond_allowing(c, status, "application/json", text, n + 1, allow);
 	free(text);
 	return ok;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static enum MHD_Result respond_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, json_t *value)
 {
-	char message[512];
+	return respond_json_allowing(c, status, value, NULL);
+}
+
+/* Copy s into out (cap bytes) as valid UTF-8 of at most cap - 1 bytes:
+ * each byte that is not part of a well-formed sequence becomes U+FFFD,
+ * and a character that does not fit whole is left out with the rest.
+ * Error messages echo what a client sent (a path, a parameter, a header),
+ * and JSON can only carry valid UTF-8. */
+static void utf8_copy(char *out, size_t cap, const char *s)
+{
+	static const char replacement[] = "\xEF\xBF\xBD";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		bool valid = n > 0 && !(n == 2 && *p < 0xC2) && !(n == 4 && *p > 0xF4);
+		for (size_t k = 1; valid && k < n; k++)
+			valid = (p[k] & 0xC0) == 0x80;
+		if (valid && n == 3) {
+			unsigned cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+			valid = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+		} else if (valid && n == 4) {
+			unsigned cp = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12);
+			valid = cp >= 0x10000 && cp <= 0x10FFFF;
+		}
+		const char *from = valid ? (const char *)p : replacement;
+		size_t len = valid ? n : 3;
+		if (o + len >= cap)
+			break;
+		memcpy(out + o, from, len);
+		o += len;
+		p += valid ? n : 1;
+	}
+	out[o] = '\0';
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static enum MHD_Result respond_error_allowing(struct MHD_Connection *c, unsigned status, const char *allow,
+					      const char *fmt, ...)
+{
+	/* formatted whole first, then cut to 512 bytes at a character boundary */
+	char *formatted = NULL, message[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	return respond_json(c, status, json_pack("{s:{s:i, s:s}}", "error", "status", (int)status, "message", message));
+	if (n >= 0 && (formatted = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(formatted, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (!formatted)
+		return respond(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "application/json", out_of_memory,
+			       sizeof out_of_memory - 1);
+	utf8_copy(message, sizeof message, formatted);
+	free(formatted);
+	return respond_json_allowing(c, status, json_pack("{s:{s:i, s:s}}", "error", "status", (int)status, "message",
+							  message), allow);
 }
+
+#define respond_error(c, status, ...) respond_error_allowing(c, status, NULL, __VA_ARGS__)
 
 /* ------------------------------------------------------------- extract */
 
-static ws_doc *borrow_doc(server *s)
+static counted_doc *borrow_doc(server *s)
 {
-	ws_doc *doc = pool_take(&s->docs);
-	if (!doc && ws_doc_new(NULL, &doc) != WS_OK)
+	counted_doc *cd = pool_take(&s->docs);
+	if (cd)
+		return cd;
+	if (!(cd = calloc(1, sizeof *cd)))
 		return NULL;
-	return doc;
+	cd->allocator = (ws_allocator){counted_alloc, counted_resize, counted_release, cd};
+	if (ws_doc_new(&cd->allocator, &cd->doc) != WS_OK) {
+		free(cd);
+		return NULL;
+	}
+	return cd;
 }
 
-static void return_doc(server *s, ws_doc *doc)
+static void return_doc(server *s, counted_doc *cd)
 {
-	if (doc && !pool_give(&s->docs, doc))
-		ws_doc_free(doc);
+	if (!cd)
+		return;
+	if (atomic_load(&cd->bytes) > DOC_KEEP_BYTES) {
+		counted_doc_free(cd);
+		/* glibc keeps freed memory of this size in its arenas unless told */
+		malloc_trim(0);
+	} else if (!pool_give(&s->docs, cd)) {
+		counted_doc_free(cd);
+	}
 }
 
 /* The offsets a request asks for, ?offsets=bytes; codepoints otherwise. */
@@ -298,6 +498,12 @@ static enum MHD_Result extract_one(server *s, struct MHD_Connection *c, request 
 {
 	cli_doc d = {0};
 	if (kind == BODY_JSON) {
+		size_t k = 0;
+		while (k < rq->len && strchr(" \t\r\n", rq->body[k]))
+			k++;
+		if (k == rq->len)
+			return respond_error(c, MHD_HTTP_BAD_REQUEST,
+					     "the body is empty: send a JSON object with a \"text\" member");
 		if (cli_jsonl_record(&s->analysis, "body", "body", 1, rq->body, rq->len, &d) != CLI_NEXT) {
 			cli_doc_clear(&d);
 			return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
@@ -316,14 +522,14 @@ static enum MHD_Result extract_one(server *s, struct MHD_Connection *c, request 
 		d.len = rq->len;
 		rq->body = NULL; /* the document owns it now */
 	}
-	ws_doc *doc = borrow_doc(s);
+	counted_doc *cd = borrow_doc(s);
 	ws_buffer record = {0};
 	ws_error err = {0};
 	ws_render_options ro = {.format = WS_FORMAT_JSONL, .offsets = offsets, .id = d.id, .extra_json = d.extra};
-	ws_status st = doc ? ws_doc_analyze(doc, s->model, d.text, d.len, &err) : WS_ERR_NOMEM;
+	ws_status st = cd ? ws_doc_analyze(cd->doc, s->model, d.text, d.len, &err) : WS_ERR_NOMEM;
 	if (st == WS_OK)
-		st = ws_doc_render(doc, &ro, &record, &err);
-	return_doc(s, doc);
+		st = ws_doc_render(cd->doc, &ro, &record, &err);
+	return_doc(s, cd);
 	cli_doc_clear(&d);
 	enum MHD_Result r;
 	if (st == WS_OK)
@@ -344,10 +550,10 @@ static enum MHD_Result extract_lines(server *s, struct MHD_Connection *c, reques
 {
 	cli_options opt = s->analysis;
 	opt.offsets = offsets;
-	ws_doc *doc = borrow_doc(s);
+	counted_doc *cd = borrow_doc(s);
 	ws_buffer out = {0}, record = {0};
 	char reason[CLI_REASON_SIZE];
-	bool ok = doc != NULL;
+	bool ok = cd != NULL;
 	size_t lineno = 0;
 	for (size_t start = 0; ok && start < rq->len;) {
 		const char *nl = memchr(rq->body + start, '\n', rq->len - start);
@@ -365,7 +571,7 @@ static enum MHD_Result extract_lines(server *s, struct MHD_Connection *c, reques
 			continue; /* blank lines are not records */
 		cli_doc d = {0};
 		ok = cli_jsonl_record(&opt, "body", "body", lineno, line, len, &d) == CLI_NEXT &&
-		     cli_analyze_document(&opt, s->model, doc, &d, false, &record, reason, sizeof reason) !=
+		     cli_analyze_document(&opt, s->model, cd->doc, &d, false, &record, reason, sizeof reason) !=
 			     CLI_DOC_FATAL;
 		cli_doc_clear(&d);
 		if (ok && record.len) {
@@ -384,7 +590,7 @@ static enum MHD_Result extract_lines(server *s, struct MHD_Connection *c, reques
 			}
 		}
 	}
-	return_doc(s, doc);
+	return_doc(s, cd);
 	enum MHD_Result r = ok ? respond(c, MHD_HTTP_OK, "application/x-ndjson", out.data ? out.data : "", out.len)
 			       : respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	ws_buffer_free(&out);
@@ -521,16 +727,20 @@ static const struct {
 	{"/v1/store", R_OVERVIEW, false},
 };
 
-static enum route route_of(const char *url, bool *post)
+static enum route route_of(const char *url)
 {
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		if (strcmp(url, routes[i].path) == 0) {
-			*post = routes[i].post;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (strcmp(url, routes[i].path) == 0)
 			return routes[i].route;
-		}
-	}
-	*post = false;
 	return serve_asset(url, NULL, NULL) ? R_ASSET : R_NONE;
+}
+
+static bool route_takes_post(enum route route)
+{
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (routes[i].route == route)
+			return routes[i].post;
+	return false;
 }
 
 static enum MHD_Result answer_version(server *s, struct MHD_Connection *c)
@@ -549,8 +759,8 @@ static enum MHD_Result answer_asset(struct MHD_Connection *c, const char *url)
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
+	common_headers(r);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	/* The page runs only its own script and style, and talks only to this
 	 * server: article text that slipped into the page as markup could not
 	 * run, nor load anything. */
@@ -563,67 +773,134 @@ static enum MHD_Result answer_asset(struct MHD_Connection *c, const char *url)
 	return ok;
 }
 
+/* Hold n more bytes of body for rq within the server's budget. */
+static bool reserve_body(server *s, request *rq, size_t n)
+{
+	size_t held = atomic_fetch_add(&s->body_bytes, n);
+	if (held + n > s->body_budget) {
+		atomic_fetch_sub(&s->body_bytes, n);
+		return false;
+	}
+	rq->reserved += n;
+	return true;
+}
+
+static bool past(const struct timespec *deadline)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+/* The headers alone: refuse early what can be refused.  MHD_YES to go on
+ * reading the body (or to answer at once, when nothing was queued and
+ * there is no body). */
+static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const char *url, const char *method,
+				     request *rq, enum route route)
+{
+	bool is_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	bool is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	bool wants_post = route_takes_post(route);
+	rq->counted = true;
+	clock_gettime(CLOCK_MONOTONIC, &rq->deadline);
+	rq->deadline.tv_sec += s->opt.request_timeout;
+	if (atomic_fetch_add(&s->requests, 1) >= s->opt.max_requests)
+		return rq->answered = true, respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+						  "too many requests at once (more than %u); try again",
+						  s->opt.max_requests);
+	if (route == R_NONE)
+		return rq->answered = true, respond_error(c, MHD_HTTP_NOT_FOUND, "no such page or endpoint: %s", url);
+	if (wants_post ? !is_post : !is_get)
+		return rq->answered = true,
+		       respond_error_allowing(c, MHD_HTTP_METHOD_NOT_ALLOWED, wants_post ? "POST" : "GET, HEAD",
+					      "%s takes %s, not %s", url, wants_post ? "POST" : "GET", method);
+	if (route != R_EXTRACT)
+		return MHD_YES;
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (body_kind(type) == BODY_OTHER)
+		return rq->answered = true,
+		       respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+				     "Content-Type must be text/plain, application/json or application/x-ndjson, not '%s'",
+				     type ? type : "(none)");
+	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long n;
+	if (length && cli_number(length, 0, ~0ull, &n)) {
+		if (n > s->opt.max_body)
+			return rq->answered = true, respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
+							  "the body is larger than the limit of %zu bytes",
+							  s->opt.max_body);
+		if (!reserve_body(s, rq, (size_t)n))
+			return rq->answered = true,
+			       respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+					     "too many request bodies in memory at once; try again");
+	}
+	return MHD_YES;
+}
+
+/* Refuse a request in the middle of its body.  libmicrohttpd 0.9.75
+ * cannot send an answer queued before the body has ended (it closes the
+ * connection without a word), so the answer goes out on the socket
+ * directly, the guard keeps the socket open until the client has read it,
+ * and the library is told to let the connection go. */
+static enum MHD_Result refuse_mid_body(server *s, struct MHD_Connection *c, unsigned status, const char *message)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info)
+		http_guard_refuse_later(s->guard, info->connect_fd, status, message);
+	return MHD_NO;
+}
+
+/* A piece of the body: kept, or the request refused as soon as it goes
+ * past a limit, while the client is still sending. */
+static enum MHD_Result take_body(server *s, struct MHD_Connection *c, request *rq, const char *data, size_t n)
+{
+	if (rq->answered)
+		return MHD_YES; /* an answer is on its way: the rest is read and dropped */
+	if (past(&rq->deadline))
+		return refuse_mid_body(s, c, MHD_HTTP_REQUEST_TIMEOUT,
+				       "the request did not arrive in time (--request-timeout)");
+	if (rq->len + n > s->opt.max_body)
+		return refuse_mid_body(s, c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than --max-body");
+	if (rq->len + n > rq->reserved && !reserve_body(s, rq, rq->len + n - rq->reserved))
+		return refuse_mid_body(s, c, MHD_HTTP_SERVICE_UNAVAILABLE,
+				       "too many request bodies in memory at once; try again");
+	if (rq->len + n > rq->cap) {
+		size_t ncap = rq->cap ? rq->cap : 65536;
+		while (ncap < rq->len + n)
+			ncap *= 2;
+		if (ncap > rq->reserved && rq->reserved >= rq->len + n)
+			ncap = rq->reserved; /* a declared length is allocated exactly */
+		char *p = realloc(rq->body, ncap);
+		if (!p)
+			return MHD_NO;
+		rq->body = p;
+		rq->cap = ncap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			      const char *version, const char *upload_data, size_t *upload_data_size, void **state)
 {
 	server *s = cls;
 	request *rq = *state;
-	bool is_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-	bool is_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	bool wants_post;
-	enum route route = route_of(url, &wants_post);
+	enum route route = route_of(url);
 
 	if (!rq) {
-		/* headers only: refuse early what can be refused */
 		if (!(rq = calloc(1, sizeof *rq)))
 			return MHD_NO;
 		*state = rq;
-		rq->counted = true;
-		if (atomic_fetch_add(&s->requests, 1) >= s->opt.max_requests)
-			return respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-					     "too many requests at once (more than %u); try again", s->opt.max_requests);
-		if (route == R_NONE)
-			return respond_error(c, MHD_HTTP_NOT_FOUND, "no such page or endpoint: %s", url);
-		if (wants_post ? !is_post : !is_get)
-			return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "%s takes %s, not %s", url,
-					     wants_post ? "POST" : "GET", method);
-		if (route == R_EXTRACT) {
-			const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-			if (body_kind(type) == BODY_OTHER)
-				return respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-						     "Content-Type must be text/plain, application/json or "
-						     "application/x-ndjson, not '%s'", type ? type : "(none)");
-			const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-									 MHD_HTTP_HEADER_CONTENT_LENGTH);
-			unsigned long long n;
-			if (length && cli_number(length, 0, ~0ull, &n) && n > s->opt.max_body)
-				return respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
-						     "the body is larger than the limit of %zu bytes", s->opt.max_body);
-		}
-		return MHD_YES;
+		return begin_request(s, c, url, method, rq, route);
 	}
 	if (*upload_data_size) {
-		/* a piece of the body */
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		if (rq->too_large || rq->len + n > s->opt.max_body) {
-			rq->too_large = true;
-			return MHD_YES;
-		}
-		if (rq->len + n > rq->cap) {
-			size_t ncap = rq->cap ? rq->cap : 65536;
-			while (ncap < rq->len + n)
-				ncap *= 2;
-			char *p = realloc(rq->body, ncap);
-			if (!p)
-				return MHD_NO;
-			rq->body = p;
-			rq->cap = ncap;
-		}
-		memcpy(rq->body + rq->len, upload_data, n);
-		rq->len += n;
-		return MHD_YES;
+		return take_body(s, c, rq, upload_data, n);
 	}
+	if (rq->answered)
+		return MHD_YES;
 
 	/* the whole request is here */
 	switch (route) {
@@ -636,9 +913,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	case R_OVERVIEW: return answer_question(s, c, Q_OVERVIEW);
 	case R_NONE: break;
 	case R_EXTRACT: {
-		if (rq->too_large)
-			return respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than the limit of %zu bytes",
-					     s->opt.max_body);
 		ws_offset_unit offsets;
 		if (!offsets_of(c, &offsets))
 			return respond_error(c, MHD_HTTP_BAD_REQUEST, "offsets must be codepoints or bytes");
@@ -658,9 +932,39 @@ static void request_done(void *cls, struct MHD_Connection *c, void **state, enum
 		return;
 	if (rq->counted)
 		atomic_fetch_sub(&s->requests, 1);
+	atomic_fetch_sub(&s->body_bytes, rq->reserved);
 	free(rq->body);
 	free(rq);
 	*state = NULL;
+}
+
+/* A connection handed over by the guard opens or closes; its client's
+ * count and the drain at a stop follow it. */
+static void connection_event(void *cls, struct MHD_Connection *c, void **socket_state,
+			     enum MHD_ConnectionNotificationCode code)
+{
+	server *s = cls;
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
+		return; /* counted when handed over, so that the guard never hands over too many */
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	http_guard_connection_closed(s->guard, info ? info->client_addr : NULL);
+	atomic_fetch_sub(&s->connections, 1);
+}
+
+static bool has_room(void *ctx)
+{
+	server *s = ctx;
+	return atomic_load(&s->connections) < s->opt.max_connections;
+}
+
+static bool hand_over(void *ctx, int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+	server *s = ctx;
+	atomic_fetch_add(&s->connections, 1);
+	if (MHD_add_connection(s->daemon, fd, addr, addrlen) == MHD_YES)
+		return true;
+	atomic_fetch_sub(&s->connections, 1);
+	return false;
 }
 
 /* ------------------------------------------------------ start and stop */
@@ -685,7 +989,37 @@ static bool listen_address(const char *address, unsigned port, struct sockaddr_s
 serve_options serve_default_options(void)
 {
 	return (serve_options){.port = 8080, .bind = "127.0.0.1", .max_body = (size_t)8 << 20, .max_header = 32768,
-			       .timeout = 30, .max_connections = 256, .max_requests = 128};
+			       .timeout = 30, .max_connections = 256, .max_requests = 128, .header_timeout = 10,
+			       .request_timeout = 120, .drain_timeout = 30, .max_client_connections = 32};
+}
+
+/* The listening socket, non-blocking, for the guard to accept on. */
+static int open_listener(const struct sockaddr_storage *address, bool ipv6, char *why, size_t why_size)
+{
+	int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int on = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+	    (ipv6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) ||
+	    bind(fd, (const struct sockaddr *)address,
+		 ipv6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) != 0 ||
+	    listen(fd, 511) != 0) {
+		snprintf(why, why_size, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The port the socket got (the one picked for --port 0). */
+static unsigned bound_port(int fd)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof sa;
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
+		return 0;
+	return ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+					      : ((struct sockaddr_in *)&sa)->sin_port);
 }
 
 void serve_stop(serve_server *s)
@@ -693,14 +1027,25 @@ void serve_stop(serve_server *s)
 	char why[256];
 	if (!s)
 		return;
+	/* Stop accepting, then let what is in progress finish: a request
+	 * under analysis is answered in full before the threads go. */
+	http_guard_stop(s->guard);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	s->listen_fd = -1;
+	for (unsigned waited = 0; s->daemon && atomic_load(&s->connections) && waited < 100 * s->opt.drain_timeout;
+	     waited++)
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	http_guard_free(s->guard);
 	for (void *item; (item = pool_take(&s->docs));)
-		ws_doc_free(item);
+		counted_doc_free(item);
 	for (void *item; (item = pool_take(&s->stores));)
 		store_close(item, why, sizeof why);
 	free(s->docs.free_items);
 	free(s->stores.free_items);
+	free(s->hosts);
 	pthread_mutex_destroy(&s->docs.lock);
 	pthread_mutex_destroy(&s->stores.lock);
 	ws_model_free(s->model);
@@ -721,6 +1066,7 @@ int serve_start(const serve_options *opt, serve_server **out)
 		return CLI_EXIT_FAILED;
 	}
 	s->opt = *opt;
+	s->listen_fd = -1;
 	if (!s->opt.jobs) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		s->opt.jobs = cores < 1 ? 1 : cores > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)cores;
@@ -750,21 +1096,64 @@ int serve_start(const serve_options *opt, serve_server **out)
 		}
 		return_store(s, st);
 	}
-	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_INTERNAL_THREAD |
-					     (ipv6 ? MHD_USE_IPv6 : 0),
-				     (uint16_t)s->opt.port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &address,
-				     MHD_OPTION_THREAD_POOL_SIZE, s->opt.jobs, MHD_OPTION_CONNECTION_LIMIT,
-				     s->opt.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout,
-				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->opt.max_header, MHD_OPTION_NOTIFY_COMPLETED,
-				     request_done, s, MHD_OPTION_END);
-	if (!s->daemon) {
-		cli_message("serve: cannot listen on %s port %u: %s", s->opt.bind, s->opt.port,
-			    errno ? strerror(errno) : "the HTTP library refused");
+	s->body_budget = 2 * (size_t)s->opt.jobs * s->opt.max_body;
+	/* the names Host may give: loopback's, the bound address, --allow-host */
+	static const char *const loopback[] = {"localhost", "127.0.0.1", "[::1]"};
+	size_t nloopback = sizeof loopback / sizeof loopback[0];
+	s->hosts = calloc(nloopback + 1 + s->opt.nallow_hosts, sizeof *s->hosts);
+	if (!s->hosts) {
+		cli_message("out of memory");
 		goto failed;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	if (info)
-		s->opt.port = info->port; /* the port picked for --port 0 */
+	for (size_t i = 0; i < nloopback; i++)
+		s->hosts[s->nhosts++] = loopback[i];
+	if (!ipv6)
+		s->hosts[s->nhosts++] = s->opt.bind;
+	for (size_t i = 0; i < s->opt.nallow_hosts; i++)
+		s->hosts[s->nhosts++] = s->opt.allow_hosts[i];
+	/* An IPv6 address is named in brackets: "[::1]"; its text is kept
+	 * in the server for that. */
+	if (ipv6) {
+		snprintf(s->bracketed_bind, sizeof s->bracketed_bind, "[%s]", s->opt.bind);
+		s->hosts[s->nhosts++] = s->bracketed_bind;
+	}
+
+	s->listen_fd = open_listener(&address, ipv6, why, sizeof why);
+	if (s->listen_fd < 0) {
+		cli_message("serve: cannot listen on %s port %u: %s", s->opt.bind, s->opt.port, why);
+		goto failed;
+	}
+	s->opt.port = bound_port(s->listen_fd);
+	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_INTERNAL_THREAD |
+					     MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC | (ipv6 ? MHD_USE_IPv6 : 0),
+				     0, NULL, NULL, handle, s, MHD_OPTION_THREAD_POOL_SIZE, s->opt.jobs,
+				     MHD_OPTION_CONNECTION_LIMIT, s->opt.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+				     s->opt.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->opt.max_header,
+				     MHD_OPTION_NOTIFY_COMPLETED, request_done, s, MHD_OPTION_NOTIFY_CONNECTION,
+				     connection_event, s, MHD_OPTION_END);
+	if (!s->daemon) {
+		cli_message("serve: cannot start the HTTP library's threads: %s", errno ? strerror(errno) : "refused");
+		goto failed;
+	}
+	http_guard_options guard = {
+		.listen_fd = s->listen_fd,
+		.max_header = s->opt.max_header,
+		.max_target = 8192,
+		.header_timeout = s->opt.header_timeout,
+		.ready_timeout = s->opt.request_timeout,
+		.max_waiting = 4 * s->opt.max_connections,
+		.max_connections = s->opt.max_connections,
+		.max_client_connections = s->opt.max_client_connections,
+		.hosts = s->hosts,
+		.nhosts = s->nhosts,
+		.has_room = has_room,
+		.hand_over = hand_over,
+		.ctx = s,
+	};
+	if (!(s->guard = http_guard_start(&guard))) {
+		cli_message("serve: cannot start the connection guard: out of memory");
+		goto failed;
+	}
 	*out = s;
 	return CLI_EXIT_OK;
 
@@ -781,7 +1170,10 @@ int serve_main(int argc, char **argv)
 	serve_server *s = NULL;
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	size_t nargs = 0;
-	if (!args) {
+	opt.allow_hosts = calloc((size_t)argc + 1, sizeof *opt.allow_hosts);
+	if (!args || !opt.allow_hosts) {
+		free(args);
+		free(opt.allow_hosts);
 		cli_message("out of memory");
 		return CLI_EXIT_FAILED;
 	}
@@ -795,8 +1187,10 @@ int serve_main(int argc, char **argv)
 		r = cli_usage_error("serve", "unexpected argument '%s'", args[0]);
 	}
 	free(args);
-	if (r != CLI_PARSE_RUN)
+	if (r != CLI_PARSE_RUN) {
+		free(opt.allow_hosts);
 		return r;
+	}
 
 	/* The threads of the daemon must not take SIGINT and SIGTERM: this
 	 * thread waits for them, to stop the daemon in order. */
@@ -807,9 +1201,17 @@ int serve_main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
 	int status = serve_start(&opt, &s);
-	if (status != CLI_EXIT_OK)
+	if (status != CLI_EXIT_OK) {
+		free(opt.allow_hosts);
 		return status;
+	}
 	bool ipv6 = strchr(s->opt.bind, ':') != NULL;
+	if (opt.port == 0) {
+		/* a port picked for the caller: say which on stdout, even with
+		 * --quiet, so that a script can read it */
+		printf("http://%s%s%s:%u/\n", ipv6 ? "[" : "", s->opt.bind, ipv6 ? "]" : "", s->opt.port);
+		fflush(stdout);
+	}
 	if (!s->opt.quiet) {
 		cli_message("serving on http://%s%s%s:%u/ (model %s%s%s, %u threads); Ctrl-C stops", ipv6 ? "[" : "",
 			    s->opt.bind, ipv6 ? "]" : "", s->opt.port, ws_model_name(s->model),
@@ -819,6 +1221,7 @@ int serve_main(int argc, char **argv)
 	sigwait(&stop_signals, &sig);
 	bool quiet = s->opt.quiet;
 	serve_stop(s);
+	free(opt.allow_hosts);
 	if (!quiet)
 		cli_message("serve: stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	return CLI_EXIT_OK;

@@ -20,6 +20,12 @@ typedef struct serve_options {
 	unsigned jobs;            /* 0: the number of cores */
 	size_t max_body, max_header;
 	unsigned timeout, max_connections, max_requests;
+	unsigned header_timeout;  /* seconds for a request head */
+	unsigned request_timeout; /* seconds for a whole request, head and body */
+	unsigned drain_timeout;   /* seconds a stop waits for requests in progress */
+	unsigned max_client_connections; /* per client address */
+	const char **allow_hosts; /* more host names for Host, beside loopback's */
+	size_t nallow_hosts;
 	bool quiet;
 } serve_options;
 

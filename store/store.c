@@ -223,6 +223,34 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 	return true;
 }
 
+/* A store on a read-only file system, or in a folder we may not write:
+ * SQLite cannot make the shared-memory file that a WAL database is read
+ * through, so the first read fails.  Such a store was closed cleanly
+ * when nothing is left in its -wal file, and can then be read as an
+ * immutable file: no locks, no -shm.  true when *db is that. */
+static bool open_immutable(const char *path, sqlite3 **db)
+{
+	char wal[4096];
+	struct stat sb;
+	if (snprintf(wal, sizeof wal, "%s-wal", path) >= (int)sizeof wal ||
+	    (stat(wal, &sb) == 0 && sb.st_size > 0))
+		return false; /* commits still in the -wal file would be missed */
+	/* the path as a URI: file:, with %, ? and # escaped */
+	size_t n = strlen(path);
+	char *uri = malloc(3 * n + 32), *u = uri;
+	if (!uri)
+		return false;
+	u += sprintf(u, "file:");
+	for (const char *p = path; *p; p++)
+		u += strchr("%?#", *p) ? sprintf(u, "%%%02X", (unsigned char)*p) : (*u = *p, 1);
+	strcpy(u, "?immutable=1");
+	sqlite3_close(*db);
+	*db = NULL;
+	int rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	return rc == SQLITE_OK;
+}
+
 store *store_open(const char *path, bool writable, char *why, size_t why_size)
 {
 	struct stat sb;
@@ -245,6 +273,13 @@ store *store_open(const char *path, bool writable, char *why, size_t why_size)
 	}
 	if (rc != SQLITE_OK) {
 		say(why, why_size, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	if (!writable && pragma_value(st, "PRAGMA user_version") < 0 &&
+	    (sqlite3_errcode(st->db) == SQLITE_CANTOPEN || sqlite3_errcode(st->db) == SQLITE_READONLY) &&
+	    !open_immutable(path, &st->db)) {
+		say(why, why_size, "%s: on a read-only file system with commits still in its -wal file: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -616,7 +651,12 @@ bool store_is_date(const char *s)
 	for (size_t i = 0; i < n; i++)
 		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
 			return false;
-	return true;
+	int year = atoi(s), month = n >= 7 ? atoi(s + 5) : 1, day = n == 10 ? atoi(s + 8) : 1;
+	static const int days_in[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1 || month < 1 || month > 12)
+		return false;
+	return day >= 1 && day <= days_in[month - 1] + (month == 2 && leap);
 }
 
 /* Words as typed -> an FTS5 query.  Bare words become quoted strings, so

@@ -12,101 +12,15 @@ checks that they exit 0.  Prints one line per check and "N passed,
 N failed"; exits 1 when a check fails.
 """
 import concurrent.futures
-import http.client
 import json
 import os
-import re
-import shlex
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-WHOSAID = shlex.split(sys.argv[1] if len(sys.argv) > 1 else "build/whosaid")
-
-ARTICLE = ('"The pier is safe," harbour master Mara Lindqvist told reporters, "and it will reopen in June." '
-           'Omar Reyes said the repairs cost twice the estimate.')
-ACCENTED = 'Zoë Ní Bhriain said the café would stay open. "Merci," she told them.'
-
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}"[:400])
-
-
-def run(args, stdin=b""):
-    return subprocess.run(WHOSAID + args, input=stdin, capture_output=True, check=False).stdout
-
-
-def start(args):
-    proc = subprocess.Popen(WHOSAID + ["serve", "--port", "0"] + args, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    line = b""
-    deadline = time.time() + 120  # valgrind takes its time
-    while time.time() < deadline:
-        line = proc.stderr.readline()
-        m = re.search(rb"serving on http://127\.0\.0\.1:(\d+)/", line)
-        if m:
-            return proc, int(m.group(1))
-        if not line and proc.poll() is not None:
-            break
-    sys.exit(f"api_test: the server did not start: {line!r}")
-
-
-def request(port, method, path, body=None, headers=None, timeout=60):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    conn.request(method, path, body=body, headers=headers or {})
-    r = conn.getresponse()
-    data = r.read()
-    conn.close()
-    return r.status, dict((k.lower(), v) for k, v in r.getheaders()), data
-
-
-def error_of(data):
-    try:
-        e = json.loads(data)["error"]
-        return e["status"], e["message"]
-    except (ValueError, KeyError, TypeError):
-        return None, data[:200]
-
-
-def raw(port, data, wait=10):
-    """Send bytes on a new connection; what comes back before it closes."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
-    s.sendall(data)
-    got = b""
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-    except socket.timeout:
-        pass
-    s.close()
-    return got
-
-
-def stop(proc, name):
-    proc.send_signal(signal.SIGTERM)
-    try:
-        rc = proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        rc = "did not stop"
-    said = proc.stderr.read().decode("utf-8", "replace")
-    check(f"{name}: SIGTERM stops it cleanly (exit 0)", rc == 0 and "stopped by SIGTERM" in said, f"{rc} {said}")
+from harness import ACCENTED, ARTICLE, ROOT, WHOSAID, check, error_of, finish, raw, request, run, start, stop
 
 
 def main():
@@ -235,20 +149,20 @@ def main():
     try:
         status, _, data = request(port, "POST", "/v1/extract", b"x" * 5000, {"Content-Type": "text/plain"})
         check("a body over --max-body (Content-Length): 413", status == 413 and error_of(data)[0] == 413, data)
-        got = raw(port, b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+        got = raw(port, b"POST /v1/extract HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
                   b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
                   b"".join(b"400\r\n" + b"y" * 1024 + b"\r\n" for _ in range(6)) + b"0\r\n\r\n")
         check("a chunked body over --max-body: 413", got.startswith(b"HTTP/1.1 413"), got[:80])
         status, _, data = request(port, "POST", "/v1/extract", b"Ana Ruiz said so.", {"Content-Type": "text/plain"})
         check("a body under the limit still works", status == 200, data)
-        got = raw(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + b"p" * 8000 + b"\r\n\r\n")
+        got = raw(port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"p" * 8000 + b"\r\n\r\n")
         check("headers over --max-header: 431", got.startswith(b"HTTP/1.1 431"), got[:80])
         status, _, data = request(port, "GET", "/v1/search?q=x")
         check("search without a store: 404", status == 404 and "--db" in error_of(data)[1], data)
 
         # a request held open (headers sent, body not) fills --max-requests 1
         held = socket.create_connection(("127.0.0.1", port), timeout=10)
-        held.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n\r\n")
+        held.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 50\r\n\r\n")
         time.sleep(0.3)
         status, headers, data = request(port, "GET", "/healthz")
         check("more requests than --max-requests: 503 with Retry-After",
@@ -258,31 +172,42 @@ def main():
         held.close()
         check("  and the held request is answered", answer.startswith(b"HTTP/1.1 200"), answer[:80])
 
-        # --timeout: a silent connection is closed
+        # --timeout: a connection gone silent in its body is closed
         t0 = time.time()
-        got = raw(port, b"GET /healthz HTTP/1.1\r\n", wait=20)
+        got = raw(port, b"POST /v1/extract HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                  b"Content-Length: 10\r\n\r\nAna", wait=20)
         waited = time.time() - t0
-        check("a connection silent for --timeout is closed", got == b"" and 1.5 <= waited < 15, (got[:80], waited))
+        check("a connection silent for --timeout is closed", not got.startswith(b"HTTP/1.1 200")
+              and 1.5 <= waited < 15, (got[:80], waited))
+    finally:
+        stop(tight, "server with tight limits")
 
-        # --max-connections: a fifth connection at once waits, unanswered,
-        # until one of the four closes
-        idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(4)]
+    # --max-connections: with two uploads held open, a third request
+    # waits, unanswered, until one of them closes
+    narrow, port = start(["-j", "1", "--max-connections", "2"])
+    try:
+        held = []
+        for _ in range(2):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                      b"Content-Length: 50\r\n\r\n")
+            held.append(s)
         time.sleep(0.3)
-        fifth = socket.create_connection(("127.0.0.1", port), timeout=1)
-        fifth.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        third = socket.create_connection(("127.0.0.1", port), timeout=1)
+        third.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         try:
-            early = fifth.recv(100)
+            early = third.recv(100)
         except socket.timeout:
             early = None
-        for s in idle:
-            s.close()
-        fifth.settimeout(10)
-        later = fifth.recv(100)
-        fifth.close()
+        held[0].close()
+        third.settimeout(10)
+        later = third.recv(100)
+        third.close()
+        held[1].close()
         check("a connection over --max-connections waits until another closes",
               early is None and later.startswith(b"HTTP/1.1 200"), (early, later[:40]))
     finally:
-        stop(tight, "server with tight limits")
+        stop(narrow, "server with two connections")
 
     for args, name in ((["--port", "70000"], "a port out of range"), (["--bind", "localhost"], "a host name for --bind"),
                        (["--db", os.path.join(work, "missing.db")], "a missing store"),
@@ -292,8 +217,7 @@ def main():
         check(f"serve refuses {name} (exit {want})", p.returncode == want and p.stderr.startswith(b"whosaid: serve:"),
               (p.returncode, p.stderr[:200]))
 
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":
