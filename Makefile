@@ -264,6 +264,12 @@ bench-index: all
 		--texts $(SHARED)/data/polnear/dev/text --dir $(BUILD)/bench
 .PHONY: bench-index
 
+# Every attack on the server and the store of docs/robustness.md, against
+# the real server on loopback (also part of make test).
+attack-test: all
+	python3 tests/server/attack_test.py $(BUILD)/whosaid
+.PHONY: attack-test
+
 # whosaid serve under wrk on loopback: requests/s, latency, failures, memory
 # before and after (LOAD_SECONDS, LOAD_CONNECTIONS; docs/performance.md).
 bench-serve: all
@@ -306,6 +312,7 @@ help:
 	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
 	@echo "make bench-index      whosaid index: articles/s, MB/s, memory, store size per 1,000 articles"
+	@echo "make attack-test      every attack on the server and the store, on loopback (docs/robustness.md)"
 	@echo "make bench-serve      whosaid serve under wrk: requests/s, latency, failures, memory"
 	@echo "make bench-pathological  time and memory on pathological inputs at 1x, 4x, 16x (both models)"
 	@echo "make build-tests      build everything, tests included, run nothing"

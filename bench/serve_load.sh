@@ -3,9 +3,11 @@
 # loopback: requests/s, latency percentiles, failed requests, and the
 # server's resident memory before and after.
 #
-# The server runs with its defaults (threads: every core) on a free port;
-# wrk POSTs examples/article.txt to /v1/extract from LOAD_CONNECTIONS
-# connections (64) for LOAD_SECONDS (30) on LOAD_THREADS threads (2), after
+# The server runs with its defaults (threads: every core) on a free port,
+# with a quote store of 200 generated articles; wrk sends the mix of
+# bench/serve_mix.lua (extraction of examples/article.txt and searches of
+# the store, LOAD_MIX=extract for extraction alone) from LOAD_CONNECTIONS
+# connections (64) for LOAD_SECONDS (20) on LOAD_THREADS threads (2), after
 # a warm-up run of LOAD_WARMUP seconds (30): the time the allocator's
 # per-thread arenas take to reach their size under this load (measured:
 # resident memory rises for about 45 s of load from the start, then stays
@@ -16,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHOSAID=${WHOSAID:-build/whosaid}
-SECONDS_RUN=${LOAD_SECONDS:-30}
+SECONDS_RUN=${LOAD_SECONDS:-20}
 CONNECTIONS=${LOAD_CONNECTIONS:-64}
 THREADS=${LOAD_THREADS:-2}
 WARMUP=${LOAD_WARMUP:-30}
@@ -24,7 +26,9 @@ GROWTH_KIB=${LOAD_GROWTH_KIB:-1024}
 command -v wrk >/dev/null || { echo "bench-serve: wrk not found (scripts/install.sh --dev installs it)" >&2; exit 2; }
 
 tmp=$(mktemp -d)
-"$WHOSAID" serve --port 0 2>"$tmp/server.err" &
+python3 tests/corpus/make_corpus.py --articles 200 >"$tmp/corpus.jsonl"
+"$WHOSAID" index --db "$tmp/q.db" --jsonl "$tmp/corpus.jsonl" -q
+"$WHOSAID" serve --port 0 --db "$tmp/q.db" 2>"$tmp/server.err" >/dev/null &
 server=$!
 trap 'kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do
@@ -36,9 +40,9 @@ url=$(sed -n 's/.*serving on \(http:[^ ]*\).*/\1/p' "$tmp/server.err")
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$server/status"; }
 
 rss_start=$(rss)
-wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" -s bench/extract.lua "${url}v1/extract" >/dev/null
+wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" -s bench/serve_mix.lua "${url}" >/dev/null
 rss_warm=$(rss)
-wrk -t "$THREADS" -c "$CONNECTIONS" -d "${SECONDS_RUN}s" --latency -s bench/extract.lua "${url}v1/extract" >"$tmp/wrk.txt"
+wrk -t "$THREADS" -c "$CONNECTIONS" -d "${SECONDS_RUN}s" --latency -s bench/serve_mix.lua "${url}" >"$tmp/wrk.txt"
 rss_end=$(rss)
 cat "$tmp/wrk.txt" >&2
 
@@ -49,7 +53,9 @@ socket_errors=$(sed -n 's/.*Socket errors: //p' "$tmp/wrk.txt")
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 pct() { awk -v p="$1" '$1 == p { print $2 }' "$tmp/wrk.txt"; }
 
-echo "wrk -t $THREADS -c $CONNECTIONS -d ${SECONDS_RUN}s, POST /v1/extract with examples/article.txt ($(wc -c <examples/article.txt) bytes), $(nproc) cores, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown):"
+what="half POST /v1/extract with examples/article.txt ($(wc -c <examples/article.txt) bytes), half searches of a 200-article store"
+[ "${LOAD_MIX:-}" = extract ] && what="POST /v1/extract with examples/article.txt ($(wc -c <examples/article.txt) bytes)"
+echo "wrk -t $THREADS -c $CONNECTIONS -d ${SECONDS_RUN}s, $what, $(nproc) cores, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown):"
 echo
 echo "| requests | requests/s | p50 | p75 | p90 | p99 | failed | RSS at start | after warm-up | after the run |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

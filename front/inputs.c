@@ -385,7 +385,10 @@ static int next_line(line_reader *r, const char **line, size_t *len)
 			r->buf = p;
 			r->cap = ncap;
 		}
-		ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+		/* at most 4 MiB a read, so that a line is measured against its
+		 * limits as it grows, not after a read of half the buffer */
+		size_t want = r->cap - r->end < ((size_t)4 << 20) ? r->cap - r->end : (size_t)4 << 20;
+		ssize_t got = read(r->fd, r->buf + r->end, want);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)

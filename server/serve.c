@@ -70,7 +70,7 @@ static const char help_text[] =
 	"      --max-connections N  connections served at once; more wait in the\n"
 	"                           system's queue until one closes (default: 256)\n"
 	"      --max-client-connections N  connections one client address may\n"
-	"                           have open, waiting or served (default: 32)\n"
+	"                           have open, waiting or served (default: 128)\n"
 	"      --max-requests N     requests in progress at once; more get 503\n"
 	"                           (default: 128)\n"
 	"      --allow-host NAME    also answer requests whose Host is NAME (may be\n"
@@ -990,7 +990,7 @@ serve_options serve_default_options(void)
 {
 	return (serve_options){.port = 8080, .bind = "127.0.0.1", .max_body = (size_t)8 << 20, .max_header = 32768,
 			       .timeout = 30, .max_connections = 256, .max_requests = 128, .header_timeout = 10,
-			       .request_timeout = 120, .drain_timeout = 30, .max_client_connections = 32};
+			       .request_timeout = 120, .drain_timeout = 30, .max_client_connections = 128};
 }
 
 /* The listening socket, non-blocking, for the guard to accept on. */

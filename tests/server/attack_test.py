@@ -410,7 +410,7 @@ def huge_record(work):
     first = json.loads(lines[0]) if lines else {}
     check("a 200 MB record: an error record, the next record analysed, in less memory than the record",
           len(lines) == 2 and first.get("errors") and json.loads(lines[1])["attributions"]
-          and peak_kib < 160 * 1024, (len(lines), peak_kib, lines[0][:200] if lines else b""))
+          and peak_kib < 128 * 1024, (len(lines), peak_kib, lines[0][:200] if lines else b""))
 
 
 def main():
