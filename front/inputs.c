@@ -56,6 +56,8 @@ static bool surely_over_decoded_limit(size_t n, size_t backslashes)
 static size_t count_backslashes(const char *p, size_t n)
 {
 	size_t k = 0;
+	if (!n)
+		return 0; /* p may be NULL before the first read */
 	for (const char *end = p + n; (p = memchr(p, '\\', (size_t)(end - p))); p++)
 		k++;
 	return k;

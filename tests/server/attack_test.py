@@ -4,12 +4,17 @@ a hostile client, a read-only archive or a huge record could reach, each
 replayed against the real server on loopback (docs/robustness.md, "Attacks
 on the server", is the table of them).
 
-    attack_test.py WHOSAID
+    attack_test.py WHOSAID [--skip-memory-checks]
 
 Every request loop is bounded in count and time, and every connection goes
 to 127.0.0.1; clients that must look like other machines bind to other
 loopback addresses (127.0.0.2 and up).  Prints one line per check and
-"N passed, N failed"; exits 1 when a check fails.  Takes about a minute.
+"N passed, N failed"; exits 1 when a check fails.  Takes about 35 s.
+
+--skip-memory-checks leaves out the three checks of resident memory, for a
+binary built with AddressSanitizer: its allocator keeps freed memory in a
+quarantine and adds shadow memory, so RSS says nothing about the server's
+own bounds there.  The attacks themselves still run.
 """
 import concurrent.futures
 import json
@@ -20,6 +25,8 @@ import sys
 import tempfile
 import threading
 import time
+
+MEMORY_CHECKS = "--skip-memory-checks" not in sys.argv
 
 from harness import ARTICLE, ROOT, WHOSAID, check, connect, error_of, finish, raw, request, run, start, stop
 
@@ -211,8 +218,11 @@ def held_uploads():
                 pass
             s.close()
         # the documented bound: 2 x threads x --max-body of bodies
-        check("60 held uploads: bodies stay within 2 x threads x --max-body, the rest get 503",
-              held - before < 4 * limit // 1024 + 8192 and refused > 0, (before, held, refused))
+        if MEMORY_CHECKS:
+            check("60 held uploads: bodies stay within 2 x threads x --max-body, the rest get 503",
+                  held - before < 4 * limit // 1024 + 8192 and refused > 0, (before, held, refused))
+        else:
+            check("60 held uploads: the ones past 2 x threads x --max-body get 503", refused >= 50, refused)
         big = "Ana Silva said the ferry was late.\n" * 200000  # 7 MB
         server2, port2 = start(["-j", "1", "--max-body", str(16 << 20)])
         try:
@@ -221,8 +231,11 @@ def held_uploads():
             status, _, _ = request(port2, "POST", "/v1/extract", big.encode(), {"Content-Type": "text/plain"}, 120)
             time.sleep(0.5)
             after = rss_kib(server2.pid)
-            check("one 7 MB article: the pooled document gives its memory back",
-                  status == 200 and after - base < 48 * 1024, (status, base, after))
+            if MEMORY_CHECKS:
+                check("one 7 MB article: the pooled document gives its memory back",
+                      status == 200 and after - base < 48 * 1024, (status, base, after))
+            else:
+                check("one 7 MB article is analysed", status == 200, status)
         finally:
             stop(server2, "server after one huge article")
     finally:
@@ -408,9 +421,11 @@ def huge_record(work):
     peak_kib = int(p.stderr.decode().strip().splitlines()[-1])
     lines = p.stdout.splitlines()
     first = json.loads(lines[0]) if lines else {}
-    check("a 200 MB record: an error record, the next record analysed, in less memory than the record",
-          len(lines) == 2 and first.get("errors") and json.loads(lines[1])["attributions"]
-          and peak_kib < 128 * 1024, (len(lines), peak_kib, lines[0][:200] if lines else b""))
+    check("a 200 MB record: an error record, then the next record analysed",
+          len(lines) == 2 and first.get("errors") and json.loads(lines[1])["attributions"],
+          (len(lines), lines[0][:200] if lines else b""))
+    if MEMORY_CHECKS:
+        check("a 200 MB record is refused in under 128 MiB of memory", peak_kib < 128 * 1024, peak_kib)
 
 
 def main():
