@@ -416,20 +416,9 @@ static void refuse_waiting(http_guard *g, waiting *w, unsigned status, const cha
 	client_add(g, (struct sockaddr *)&w->addr, -1);
 }
 
-/* Add fd, answered and shut for writing, to the connections that wait
- * for their client to go. */
-static void add_lingering(http_guard *g, int fd)
+/* A new connection at the end of the line, watched for what it sends. */
+static bool append_waiting(http_guard *g, waiting *w)
 {
-	waiting *w = calloc(1, sizeof *w);
-	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = w};
-	if (!w || epoll_ctl(g->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
-		close(fd);
-		free(w);
-		return;
-	}
-	w->fd = fd;
-	w->state = CLOSING;
-	w->deadline = after_seconds(LINGER_SECONDS);
 	w->prev = g->last;
 	if (g->last)
 		g->last->next = w;
@@ -437,6 +426,24 @@ static void add_lingering(http_guard *g, int fd)
 		g->first = w;
 	g->last = w;
 	g->nwaiting++;
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = w};
+	return epoll_ctl(g->epoll_fd, EPOLL_CTL_ADD, w->fd, &ev) == 0;
+}
+
+/* Add fd, answered and shut for writing, to the connections that wait
+ * for their client to go. */
+static void add_lingering(http_guard *g, int fd)
+{
+	waiting *w = calloc(1, sizeof *w);
+	if (!w) {
+		close(fd);
+		return;
+	}
+	w->fd = fd;
+	w->state = CLOSING;
+	w->deadline = after_seconds(LINGER_SECONDS);
+	if (!append_waiting(g, w))
+		drop(g, w);
 }
 
 bool http_guard_refuse_later(http_guard *g, int fd, unsigned status, const char *message)
@@ -494,7 +501,6 @@ static void accept_all(http_guard *g)
 			continue;
 		}
 		waiting *w = calloc(1, sizeof *w);
-		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET};
 		if (!w || g->nwaiting >= g->opt.max_waiting) {
 			refuse(fd, 503, w ? "too many connections waiting; try again" : "out of memory");
 			close(fd);
@@ -507,15 +513,7 @@ static void accept_all(http_guard *g)
 		w->addrlen = len;
 		w->state = HEAD;
 		w->deadline = after_seconds(g->opt.header_timeout);
-		w->prev = g->last;
-		if (g->last)
-			g->last->next = w;
-		else
-			g->first = w;
-		g->last = w;
-		g->nwaiting++;
-		ev.data.ptr = w;
-		if (epoll_ctl(g->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		if (!append_waiting(g, w)) {
 			drop(g, w);
 			continue;
 		}

@@ -16,21 +16,15 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 
-from harness import ACCENTED, ARTICLE, ROOT, WHOSAID, check, error_of, finish, raw, request, run, start, stop
+from harness import ACCENTED, ARTICLE, WHOSAID, check, error_of, finish, made_store, raw, request, run, start, stop
 
 
 def main():
     work = tempfile.mkdtemp()
-    corpus = os.path.join(work, "corpus.jsonl")
-    db = os.path.join(work, "q.db")
-    with open(corpus, "w") as f:
-        subprocess.run([sys.executable, os.path.join(ROOT, "tests/corpus/make_corpus.py"), "--articles", "40"],
-                       stdout=f, check=True)
-    run(["index", "--db", db, "--jsonl", corpus, "-q"])
+    db = made_store(work, 40)
 
     server, port = start(["--db", db, "-j", "2"])
     try:

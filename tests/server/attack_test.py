@@ -16,9 +16,9 @@ binary built with AddressSanitizer: its allocator keeps freed memory in a
 quarantine and adds shadow memory, so RSS says nothing about the server's
 own bounds there.  The attacks themselves still run.
 """
-import concurrent.futures
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,7 +28,8 @@ import time
 
 MEMORY_CHECKS = "--skip-memory-checks" not in sys.argv
 
-from harness import ARTICLE, ROOT, WHOSAID, check, connect, error_of, finish, raw, request, run, start, stop
+from harness import (ARTICLE, WHOSAID, check, connect, error_of, finish, made_store, raw, read_until_closed, request,
+                     run, start, stop)
 
 
 def status_lines(answer):
@@ -62,6 +63,19 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def answered(socks, wait, test):
+    """How many of socks have something waiting that test(bytes) accepts
+    within wait seconds each (b"" when the server closed)."""
+    n = 0
+    for s in socks:
+        s.settimeout(wait)
+        try:
+            n += bool(test(s.recv(4096)))
+        except (socket.timeout, ConnectionResetError):
+            pass
+    return n
 
 
 def timed_raw(port, data, wait=10, source="127.0.0.1"):
@@ -113,14 +127,7 @@ def chunked_upload(port):
             break
     s.setblocking(True)
     s.settimeout(2)
-    try:
-        while b"}" not in answer:
-            got = s.recv(65536)
-            if not got:
-                break
-            answer += got
-    except (socket.timeout, ConnectionResetError):
-        pass
+    answer = read_until_closed(s, answer, until=b"}")
     s.close()
     status, _, _ = json_error(answer)
     check("a chunked upload past --max-body gets 413 while it is being sent",
@@ -164,12 +171,8 @@ def read_only_store(work):
         print("SKIP read-only store: this machine lets the test mount no file system")
         return
     try:
-        corpus = os.path.join(work, "ro-corpus.jsonl")
-        with open(corpus, "w") as f:
-            subprocess.run([sys.executable, os.path.join(ROOT, "tests/corpus/make_corpus.py"), "--articles", "20"],
-                           stdout=f, check=True)
         db = os.path.join(mnt, "q.db")
-        run(["index", "--db", db, "--jsonl", corpus, "-q"])
+        shutil.copy(made_store(work, 20), db)
         want = run(["search", "--db", db, "--limit", "0", "-f", "jsonl"])
         subprocess.run(["mount", "-o", "remount,ro", mnt], check=True)
         p = subprocess.run(WHOSAID + ["search", "--db", db, "--limit", "0", "-f", "jsonl"], capture_output=True)
@@ -197,7 +200,7 @@ def held_uploads():
     try:
         time.sleep(0.5)
         before = rss_kib(server.pid)
-        socks, refused = [], 0
+        socks = []
         for i in range(60):
             s = connect(port, f"127.0.0.{2 + i // 8}", timeout=5)
             s.sendall(b"POST /v1/extract HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
@@ -209,13 +212,8 @@ def held_uploads():
             socks.append(s)
         time.sleep(1)
         held = rss_kib(server.pid)
+        refused = answered(socks, 0.2, lambda got: b" 503 " in got)
         for s in socks:
-            s.settimeout(0.2)
-            try:
-                if b" 503 " in s.recv(4096):
-                    refused += 1
-            except (socket.timeout, ConnectionResetError):
-                pass
             s.close()
         # the documented bound: 2 x threads x --max-body of bodies
         if MEMORY_CHECKS:
@@ -273,14 +271,7 @@ def slow_clients():
         took = time.time() - t0
         check("a normal client is served beside 256 slow ones", status == 200 and took < 2, (status, took))
         time.sleep(3.5)
-        dropped = 0
-        for s in socks:
-            s.settimeout(0.5)
-            try:
-                got = s.recv(4096)
-                dropped += got.startswith(b"HTTP/1.1 408")
-            except (socket.timeout, ConnectionResetError):
-                pass
+        dropped = answered(socks, 0.5, lambda got: got.startswith(b"HTTP/1.1 408"))
         check("slow clients are dropped with 408 at --header-timeout", dropped >= 250, dropped)
     finally:
         stop_flag.set()
@@ -296,14 +287,8 @@ def per_client_cap(port):
     for s in socks:
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # a head never finished
     time.sleep(0.5)
-    closed = 0
+    closed = answered(socks, 0.3, lambda got: got == b"" or b" 503 " in got[:20])
     for s in socks:
-        s.settimeout(0.3)
-        try:
-            got = s.recv(4096)
-            closed += got == b"" or b" 503 " in got[:20]
-        except (socket.timeout, ConnectionResetError):
-            pass
         s.close()
     status, _, _ = request(port, "GET", "/healthz", timeout=5)
     check("a client past --max-client-connections is refused, others served", closed == 4 and status == 200,
@@ -430,12 +415,7 @@ def huge_record(work):
 
 def main():
     work = tempfile.mkdtemp()
-    corpus = os.path.join(work, "corpus.jsonl")
-    db = os.path.join(work, "q.db")
-    with open(corpus, "w") as f:
-        subprocess.run([sys.executable, os.path.join(ROOT, "tests/corpus/make_corpus.py"), "--articles", "20"],
-                       stdout=f, check=True)
-    run(["index", "--db", db, "--jsonl", corpus, "-q"])
+    db = made_store(work, 20)
 
     server, port = start(["--db", db, "--max-body", "65536", "--max-client-connections", "8"])
     try:

@@ -87,22 +87,39 @@ def error_of(data):
         return None, data[:200]
 
 
-def raw(port, data, wait=10, source="127.0.0.1"):
-    """Send bytes on a new connection; what comes back before it closes
-    (or before wait seconds of silence)."""
-    s = connect(port, source, wait)
-    s.sendall(data)
-    got = b""
+def read_until_closed(s, got=b"", until=None):
+    """What s gives until it closes, goes silent for its timeout, or (when
+    until is given) holds the bytes until."""
     try:
-        while True:
+        while until is None or until not in got:
             chunk = s.recv(65536)
             if not chunk:
                 break
             got += chunk
     except (socket.timeout, ConnectionResetError):
         pass
+    return got
+
+
+def raw(port, data, wait=10, source="127.0.0.1"):
+    """Send bytes on a new connection; what comes back before it closes
+    (or before wait seconds of silence)."""
+    s = connect(port, source, wait)
+    s.sendall(data)
+    got = read_until_closed(s)
     s.close()
     return got
+
+
+def made_store(work, articles):
+    """A quote store of generated articles in work: its path."""
+    corpus = os.path.join(work, f"corpus-{articles}.jsonl")
+    db = os.path.join(work, f"q-{articles}.db")
+    with open(corpus, "w") as f:
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests/corpus/make_corpus.py"), "--articles",
+                        str(articles)], stdout=f, check=True)
+    run(["index", "--db", db, "--jsonl", corpus, "-q"])
+    return db
 
 
 def stop(proc, name):
