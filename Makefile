@@ -10,7 +10,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Iinclude
-LIBFLAGS = -iquote src -DWS_MODEL_DIR='"$(CURDIR)/models"' -DWS_BUILDING_LIBRARY -fvisibility=hidden -fPIC
+LIBFLAGS = -iquote src -DWS_BUILDING_LIBRARY -fvisibility=hidden -fPIC
 DEPFLAGS = -MMD -MP
 BUILD   ?= build
 SHARED  ?= ../shared
@@ -106,7 +106,7 @@ $(FUZZ_BIN): $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(LIB_OBJ) $(BUILD)/li
 
 # Every harness over its seed corpus and its past crashes, once.
 fuzz-replay: $(FUZZ_REPLAY)
-	@fuzz/replay.sh $(BUILD)/fuzz
+	@WHOSAID_MODEL_DIR=$(CURDIR)/models fuzz/replay.sh $(BUILD)/fuzz
 
 # Each harness under libFuzzer with ASan and UBSan for FUZZ_SECONDS, from
 # its corpus and dictionary; fails on the first crash, leak or report.
@@ -119,7 +119,7 @@ fuzz-build:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		$(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
 fuzz-smoke: fuzz-build
-	@fuzz/smoke.sh $(FUZZ_BUILD)/fuzz $(BUILD)/fuzz-smoke $(FUZZ_SECONDS) $(FUZZ_NAMES)
+	@WHOSAID_MODEL_DIR=$(CURDIR)/models fuzz/smoke.sh $(FUZZ_BUILD)/fuzz $(BUILD)/fuzz-smoke $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # The same harnesses for AFL++ (Debian's afl++): afl-clang-fast, and its
 # driver in place of libFuzzer; run with afl-fuzz (fuzz/README.md).
@@ -137,11 +137,13 @@ build-tests: all $(TEST_BIN) $(FUZZ_REPLAY)
 # command-line tests, then the fuzz harnesses over their committed inputs.
 # Every runner closes on "N passed, N failed".  All run even when the first
 # fails, so that one run shows every failure.
+# The unit tests and fuzz replays, one folder deeper than the command, are
+# told where the models are; the command finds them itself (../models).
 test: build-tests
 	@unit=0; cli=0; fuzz=0; \
-	scripts/run_unit_tests.sh $(TEST_BIN) || unit=1; \
+	WHOSAID_MODEL_DIR=$(CURDIR)/models scripts/run_unit_tests.sh $(TEST_BIN) || unit=1; \
 	WHOSAID=$(BUILD)/whosaid tests/run_cli_tests.sh || cli=1; \
-	fuzz/replay.sh $(BUILD)/fuzz || fuzz=1; \
+	WHOSAID_MODEL_DIR=$(CURDIR)/models fuzz/replay.sh $(BUILD)/fuzz || fuzz=1; \
 	test $$unit = 0 && test $$cli = 0 && test $$fuzz = 0
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -171,7 +173,7 @@ run-corpus: all
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 valgrind: build-tests
 	@unit=0; cli=0; \
-	RUNNER="$(VALGRIND)" scripts/run_unit_tests.sh $(TEST_BIN) || unit=1; \
+	WHOSAID_MODEL_DIR=$(CURDIR)/models RUNNER="$(VALGRIND)" scripts/run_unit_tests.sh $(TEST_BIN) || unit=1; \
 	WHOSAID="$(VALGRIND) $(BUILD)/whosaid" tests/run_cli_tests.sh || cli=1; \
 	test $$unit = 0 && test $$cli = 0
 	$(VALGRIND) $(BUILD)/whosaid --quiet --format jsonl examples $(wildcard $(SHARED)/data/polnear/dev/text) > /dev/null

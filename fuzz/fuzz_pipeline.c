@@ -6,8 +6,8 @@
  * The first byte picks the model (even: the shipped learned model "news",
  * odd: "rules") and is not part of the text, so that the fuzzer can steer
  * each input to either.  Both models are opened once, in
- * LLVMFuzzerInitialize(): "news" from the folder the library was built
- * with, an absolute path.  The document is analysed twice, the second time
+ * LLVMFuzzerInitialize(): "news" from $WHOSAID_MODEL_DIR, which the
+ * Makefile's fuzz targets set to the checkout's models/.  The document is analysed twice, the second time
  * on the first half of the text with the same ws_doc, because a document
  * object is reused for a stream of articles and stale state from a larger
  * one must not leak into a smaller one.

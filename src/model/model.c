@@ -7,20 +7,18 @@
  * ships.  Every model keeps the cue lexicon: the learned labeller reads the
  * rules' findings as evidence.
  */
+/* dladdr(), which says which file the library's code was loaded from */
+#define _GNU_SOURCE
 #include "model/model.h"
 
 #include "model/model_file.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Folder of the shipped models, set by the build to the source tree's
- * models/ (an installation sets its own). */
-#ifndef WS_MODEL_DIR
-#define WS_MODEL_DIR "models"
-#endif
+#include <sys/stat.h>
 
 static ws_status model_error(ws_error *err, ws_status code, const char *fmt, const char *arg)
 {
@@ -122,11 +120,43 @@ static ws_status read_model_file(const ws_allocator *a, const char *path, unsign
 	return WS_OK;
 }
 
-/* The folder of the named models. */
-static const char *model_dir(void)
+/* The folder of the named models: $WHOSAID_MODEL_DIR, else one found
+ * from where the library's code lives, so that a tree can be moved or
+ * installed anywhere and still find its models, with no path compiled in:
+ *
+ *   PREFIX/bin/whosaid, PREFIX/lib/libwhosaid.so -> PREFIX/share/whosaid/models
+ *   build/whosaid, build/libwhosaid.so          -> models/ of the checkout
+ *
+ * The first that exists is taken; with none, the installed one is named
+ * (in the message of an unknown model). */
+static void model_dir(char *out, size_t cap)
 {
-	const char *dir = getenv("WHOSAID_MODEL_DIR");
-	return dir && *dir ? dir : WS_MODEL_DIR;
+	const char *env = getenv("WHOSAID_MODEL_DIR");
+	if (env && *env) {
+		snprintf(out, cap, "%s", env);
+		return;
+	}
+	Dl_info info;
+	char here[4096] = ".";
+	if (dladdr((void *)model_dir, &info) && info.dli_fname && strchr(info.dli_fname, '/')) {
+		snprintf(here, sizeof here, "%s", info.dli_fname);
+		*strrchr(here, '/') = '\0';
+	}
+	static const char *const relative[] = {"../share/whosaid/models", "../models"};
+	char candidate[sizeof here + 32];
+	for (size_t i = 0; i < sizeof relative / sizeof relative[0]; i++) {
+		snprintf(candidate, sizeof candidate, "%s/%s", here, relative[i]);
+		char *resolved = realpath(candidate, NULL);
+		struct stat sb;
+		if (resolved && stat(resolved, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			snprintf(out, cap, "%s", resolved);
+			free(resolved);
+			return;
+		}
+		free(resolved);
+	}
+	snprintf(candidate, sizeof candidate, "%s/%s", here, relative[0]);
+	snprintf(out, cap, "%.4000s", candidate);
 }
 
 void ws_model_path(const char *name, char *out, size_t cap)
@@ -135,7 +165,11 @@ void ws_model_path(const char *name, char *out, size_t cap)
 		snprintf(out, cap, "%s", name);
 		return;
 	}
-	snprintf(out, cap, "%s/%s.wsm", model_dir(), name);
+	char dir[4096];
+	model_dir(dir, sizeof dir);
+	/* a path too long for out is no path: cut, it would name another file */
+	if (snprintf(out, cap, "%s/%s.wsm", dir, name) >= (int)cap && cap)
+		out[0] = '\0';
 }
 
 static ws_status model_new(const ws_allocator *allocator, const char *name, ws_model **out)
@@ -181,9 +215,12 @@ ws_status ws_model_open(const char *name, const ws_allocator *allocator, ws_mode
 	unsigned char *bytes = NULL;
 	size_t len = 0;
 	st = read_model_file(&m->allocator, path, &bytes, &len, err);
-	if (st == WS_ERR_MODEL && !strchr(name, '/') && errno == ENOENT && err)
+	if (st == WS_ERR_MODEL && !strchr(name, '/') && errno == ENOENT && err) {
+		char dir[4096];
+		model_dir(dir, sizeof dir);
 		snprintf(err->message, sizeof err->message,
-			 "unknown model '%.60s' (available: rules, and the *.wsm files of %.120s)", name, model_dir());
+			 "unknown model '%.60s' (available: rules, and the *.wsm files of %.120s)", name, dir);
+	}
 	if (st == WS_OK) {
 		st = ws_model_load_memory(m, bytes, len, err);
 		ws_mem_release(&m->allocator, bytes);
