@@ -293,6 +293,57 @@ bench-all: all
 	done
 .PHONY: bench-all
 
+# The man page and the bash completion, from the --help texts of the
+# built command (tools/docs_from_help.py).
+$(BUILD)/whosaid.1 $(BUILD)/whosaid.bash: $(BUILD)/whosaid tools/docs_from_help.py
+	$(PYTHON) tools/docs_from_help.py --whosaid $(BUILD)/whosaid --man $(BUILD)/whosaid.1 \
+		--completion $(BUILD)/whosaid.bash
+man: $(BUILD)/whosaid.1
+
+# The pkg-config file, for programs that link libwhosaid.
+WS_VERSION_NUMBER = $(shell sed -n 's/^\#define WS_VERSION "\(.*\)"/\1/p' include/whosaid.h)
+$(BUILD)/whosaid.pc: include/whosaid.h
+	@mkdir -p $(BUILD)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: whosaid' 'Description: who said what, to whom: quotes and reported speech in news' \
+		'Version: $(WS_VERSION_NUMBER)' 'Libs: -L$${libdir} -lwhosaid' 'Libs.private: -lm' \
+		'Cflags: -I$${includedir}' > $@
+
+# make install PREFIX=DIR (default /usr/local; DESTDIR for staging): the
+# command, the libraries, the header, pkg-config, the models (found there
+# from the installed command or library, docs/architecture.md), the man
+# page and the bash completion.  make uninstall removes exactly those.
+PREFIX  ?= /usr/local
+INSTALL ?= install
+INSTALLED = bin/whosaid lib/libwhosaid.a lib/libwhosaid.so include/whosaid.h lib/pkgconfig/whosaid.pc \
+	$(patsubst models/%,share/whosaid/models/%,$(wildcard models/*.wsm models/manifest.json)) \
+	share/man/man1/whosaid.1 share/bash-completion/completions/whosaid
+install: all $(BUILD)/whosaid.1 $(BUILD)/whosaid.bash
+	@rm -f $(BUILD)/whosaid.pc
+	$(MAKE) --no-print-directory $(BUILD)/whosaid.pc PREFIX=$(PREFIX)
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/share/whosaid/models $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	$(INSTALL) -m 755 $(BUILD)/whosaid $(DESTDIR)$(PREFIX)/bin/whosaid
+	$(INSTALL) -m 644 $(BUILD)/libwhosaid.a $(DESTDIR)$(PREFIX)/lib/libwhosaid.a
+	$(INSTALL) -m 755 $(BUILD)/libwhosaid.so $(DESTDIR)$(PREFIX)/lib/libwhosaid.so
+	$(INSTALL) -m 644 include/whosaid.h $(DESTDIR)$(PREFIX)/include/whosaid.h
+	$(INSTALL) -m 644 $(BUILD)/whosaid.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/whosaid.pc
+	$(INSTALL) -m 644 $(wildcard models/*.wsm models/manifest.json) $(DESTDIR)$(PREFIX)/share/whosaid/models/
+	$(INSTALL) -m 644 $(BUILD)/whosaid.1 $(DESTDIR)$(PREFIX)/share/man/man1/whosaid.1
+	$(INSTALL) -m 644 $(BUILD)/whosaid.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/whosaid
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/share/whosaid/models $(DESTDIR)$(PREFIX)/share/whosaid 2>/dev/null
+
+# Install into a temporary prefix, move the build tree away, and use what
+# was installed: the command with its models, the man page, the
+# completion, pkg-config with a program linked against the library; then
+# uninstall and check that nothing is left (tests/install_test.sh).
+install-test: all
+	tests/install_test.sh
+.PHONY: man install uninstall install-test
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(AFL_BUILD) build-gcc build-clang
 
@@ -318,6 +369,9 @@ help:
 	@echo "make bench-serve      whosaid serve under wrk: requests/s, latency, failures, memory"
 	@echo "make bench-pathological  time and memory on pathological inputs at 1x, 4x, 16x (both models)"
 	@echo "make build-tests      build everything, tests included, run nothing"
+	@echo "make install          install under PREFIX (default /usr/local; DESTDIR too); make uninstall"
+	@echo "make install-test     install into a temporary prefix and use it with the build tree moved away"
+	@echo "make man              the man page build/whosaid.1 (and the bash completion) from the --help texts"
 	@echo "make clean            remove every build folder"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d) $(wildcard $(BUILD)/fuzz/*.d)
