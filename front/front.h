@@ -48,6 +48,7 @@ typedef struct cli_options {
 	const char *db;           /* index: the store to write into */
 	bool force;               /* index: analyse unchanged articles again */
 	unsigned batch;           /* index: articles per transaction; 0 for the default */
+	bool strict;              /* index: a failure known from an earlier run fails the run too */
 	char **inputs;            /* FILE, DIR or "-"; never empty after parsing */
 	size_t ninputs;
 } cli_options;
@@ -194,6 +195,10 @@ typedef struct cli_target {
 	 * its result (CLI_DOC_ANALYSED or CLI_DOC_FAILED) with the reason of a
 	 * failure.  CLI_WRITTEN, CLI_NOT_WRITTEN or CLI_WRITE_ERROR. */
 	int (*write)(void *ctx, const cli_doc *doc, const ws_buffer *record, int result, const char *reason);
+	/* On the reading thread, before write(): whether a failed document
+	 * failed as it is known to, so that it does not make the run's exit
+	 * status 1 (it is still reported and written).  NULL: none is. */
+	bool (*known_failure)(void *ctx, const cli_doc *doc, const char *reason);
 	void *ctx;
 } cli_target;
 

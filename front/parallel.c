@@ -167,7 +167,9 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 		p.queued_from = (written + 1) % p.nslots;
 		pthread_mutex_unlock(&p.lock);
 		if (!stopped) {
-			if (cli_report_document(opt, s->result, s->reason) != EXIT_SUCCESS)
+			bool known = s->result == CLI_DOC_FAILED && target->known_failure &&
+				     target->known_failure(target->ctx, &s->doc, s->reason);
+			if (cli_report_document(opt, s->result, s->reason) != EXIT_SUCCESS && !known)
 				failed = true;
 			if (s->result == CLI_DOC_FATAL) {
 				stopped = true;

@@ -44,6 +44,9 @@ static const char help_text[] =
 	"      --force            analyse unchanged articles again\n"
 	"      --batch N          articles per transaction (default: 256; a batch\n"
 	"                         is also committed every 2 seconds)\n"
+	"      --strict           a failure already stored by an earlier run (the\n"
+	"                         same article, the same error) makes the exit\n"
+	"                         status 1 too\n"
 	"  -q, --quiet            no per-document messages, no progress line (shown\n"
 	"                         when stderr is a terminal) and no summary\n"
 	"  -j, --jobs N           analyse on N threads (default: the number of cores)\n"
@@ -51,15 +54,17 @@ static const char help_text[] =
 	"\n"
 	"The store's layout is described in docs/store.md.\n"
 	"\n"
-	"Exit status: 0 when every article was stored analysed, 1 when some failed\n"
-	"(they are stored as error rows) or the store could not be written, 2 for\n"
-	"a usage error.\n";
+	"Exit status: 0 when every article was stored analysed or failed as it had\n"
+	"failed before, 1 when some failed anew (they are stored as error rows),\n"
+	"or the store could not be written, 2 for a usage error.  So a rerun over\n"
+	"a corpus with a known bad record exits 0, and a cron job sees only new\n"
+	"failures; --strict counts the known ones too.\n";
 
 typedef struct indexer {
 	const cli_options *opt;
 	store *store;
 	const char *model;
-	size_t analysed, failed, skipped;
+	size_t analysed, failed, known, skipped;
 	bool stopped;             /* the store failed: the batch in progress is lost */
 } indexer;
 
@@ -115,6 +120,15 @@ static int put(void *ctx, const cli_doc *doc, const ws_buffer *record, int resul
 	return CLI_WRITTEN;
 }
 
+static bool known_failure(void *ctx, const cli_doc *doc, const char *reason)
+{
+	indexer *ix = ctx;
+	int has = reason ? store_has_error(ix->store, article_id(doc), reason) : 0;
+	if (has > 0)
+		ix->known++;
+	return has > 0 && !ix->opt->strict;
+}
+
 int index_main(int argc, char **argv)
 {
 	cli_options opt;
@@ -157,7 +171,7 @@ int index_main(int argc, char **argv)
 		goto done;
 	}
 	indexer ix = {.opt = &opt, .store = st, .model = ws_model_name(model)};
-	cli_target target = {.admit = admit, .write = put, .ctx = &ix};
+	cli_target target = {.admit = admit, .write = put, .known_failure = known_failure, .ctx = &ix};
 	status = cli_run_parallel(&opt, model, src, &target);
 	bool closed = store_close(st, why, sizeof why);
 	st = NULL;
@@ -167,8 +181,9 @@ int index_main(int argc, char **argv)
 		ix.stopped = true;
 	}
 	if (!opt.quiet)
-		cli_message("index: %s: %zu analysed, %zu failed, %zu skipped as unchanged%s", opt.db,
-			    ix.analysed, ix.failed, ix.skipped,
+		cli_message("index: %s: %zu analysed, %zu failed%s, %zu skipped as unchanged%s", opt.db, ix.analysed,
+			    ix.failed, ix.known == 0 ? "" : ix.known == ix.failed ? ", all as in an earlier run" :
+			    ", some as in an earlier run", ix.skipped,
 			    ix.stopped ? "; stopped early, and the articles of the last batch were not stored:"
 				      " run the same command again to finish" : "");
 

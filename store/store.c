@@ -99,12 +99,13 @@ static const char migrate_1_to_2_sql[] =
 	"CREATE INDEX articles_day ON articles(day);";
 
 enum statement {
-	ST_HAS, ST_DELETE, ST_ARTICLE, ST_ENTITY, ST_MENTION, ST_ATTRIBUTION, ST_BEGIN, ST_COMMIT,
+	ST_HAS, ST_HAS_ERROR, ST_DELETE, ST_ARTICLE, ST_ENTITY, ST_MENTION, ST_ATTRIBUTION, ST_BEGIN, ST_COMMIT,
 	ST_COUNT
 };
 
 static const char *const statement_sql[ST_COUNT] = {
 	[ST_HAS] = "SELECT 1 FROM articles WHERE doc_id = ?1 AND fingerprint = ?2 AND error IS NULL",
+	[ST_HAS_ERROR] = "SELECT 1 FROM articles WHERE doc_id = ?1 AND error = ?2",
 	[ST_DELETE] = "DELETE FROM articles WHERE doc_id = ?1",
 	[ST_ARTICLE] = "INSERT INTO articles (doc_id, origin, fingerprint, model, outlet, published, day,"
 		       " url, title, bytes, attribution_count, error, indexed_at) VALUES"
@@ -377,6 +378,17 @@ int store_has_article(store *st, const char *doc_id, const char *fingerprint)
 	sqlite3_stmt *q = st->stmt[ST_HAS];
 	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, fingerprint, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_has_error(store *st, const char *doc_id, const char *why)
+{
+	sqlite3_stmt *q = st->stmt[ST_HAS_ERROR];
+	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, why, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);

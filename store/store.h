@@ -44,6 +44,9 @@ void store_fingerprint(const char *text, size_t len, const char *extra, const ch
 /* 1 when an analysed article with this id and fingerprint is stored,
  * 0 when not, -1 on a database error. */
 int store_has_article(store *st, const char *doc_id, const char *fingerprint);
+/* 1 when the store holds doc_id as an error row whose error is why (a
+ * failure known from an earlier run), 0 when not, -1 on a database error. */
+int store_has_error(store *st, const char *doc_id, const char *why);
 
 typedef struct store_article {
 	const char *doc_id;

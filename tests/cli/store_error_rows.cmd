@@ -13,6 +13,13 @@ $WHOSAID index --db "$work/q.db" "$work/in" 2>&1 | sed "s|$work|WORK|g"
 echo "exit ${PIPESTATUS[0]}"
 $WHOSAID index --db "$work/q.db" --jsonl "$work/records.jsonl" 2>&1 | sed "s|$work|WORK|g"
 echo "exit ${PIPESTATUS[0]}"
+# Again: the same failures, already stored as error rows, exit 0 (a cron
+# job sees only new failures), unless --strict; a new broken record is new.
+$WHOSAID index --db "$work/q.db" --jsonl "$work/records.jsonl" -q; echo "exit $? (the same failures again)"
+$WHOSAID index --db "$work/q.db" --jsonl "$work/records.jsonl" 2>&1 | grep 'analysed' | sed "s|$work|WORK|g"
+$WHOSAID index --db "$work/q.db" --jsonl "$work/records.jsonl" --strict -q; echo "exit $? (--strict)"
+printf '%s\n' '{"id": "r4", "text": 4}' >> "$work/records.jsonl"
+$WHOSAID index --db "$work/q.db" --jsonl "$work/records.jsonl" -q; echo "exit $? (a new failure among known ones)"
 python3 - "$work/q.db" <<'PY' | sed "s|$work|WORK|g"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
