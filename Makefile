@@ -236,6 +236,10 @@ eval-gate: all
 # (SEED picks the random order of training).
 SEED ?= 1
 models: all
+	@test -d $(SHARED)/data/polnear/train/text -a -d $(SHARED)/data/polnear/dev/text -a -f $(SHARED)/data/polnear/silver/train.conllu || \
+		{ echo "make models: needs PolNeAR's train and dev splits with their CoreNLP silver tags in $(SHARED)/data/polnear" \
+			"(train/text, train/attributions, dev/..., silver/train.conllu, silver/dev.conllu); set SHARED=DIR to" \
+			"the folder that holds data/polnear, or keep the shipped models/news.wsm" >&2; exit 2; }
 	$(BUILD)/whosaid train --data $(SHARED)/data/polnear --seed $(SEED) \
 		--commit $$(git rev-parse --short HEAD 2>/dev/null || echo unknown) -o models/news.wsm
 	$(MAKE) --no-print-directory eval MODEL=news
