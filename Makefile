@@ -346,7 +346,13 @@ uninstall:
 # uninstall and check that nothing is left (tests/install_test.sh).
 install-test: all
 	tests/install_test.sh
-.PHONY: man install uninstall install-test
+
+# Every command of the README, on a fresh clone of the committed tree
+# (tests/readme_test.py): the install, the build, the tests, the examples,
+# the store, the server, the Python package.
+readme-test:
+	$(PYTHON) tests/readme_test.py
+.PHONY: man install uninstall install-test readme-test
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(AFL_BUILD) build-gcc build-clang
@@ -375,6 +381,7 @@ help:
 	@echo "make build-tests      build everything, tests included, run nothing"
 	@echo "make install          install under PREFIX (default /usr/local; DESTDIR too); make uninstall"
 	@echo "make install-test     install into a temporary prefix and use it with the build tree moved away"
+	@echo "make readme-test      every command of the README on a fresh clone of the committed tree"
 	@echo "make man              the man page build/whosaid.1 (and the bash completion) from the --help texts"
 	@echo "make clean            remove every build folder"
 
