@@ -178,22 +178,25 @@ valgrind: build-tests
 	test $$unit = 0 && test $$cli = 0
 	$(VALGRIND) $(BUILD)/whosaid --quiet --format jsonl examples $(wildcard $(SHARED)/data/polnear/dev/text) > /dev/null
 
-# The Python package (python/): the shared library and the shipped model
-# copied into it, then its tests with Debian's pytest, pandas and Dask
-# (python3-pytest, python3-pandas, python3-distributed; /usr/bin/python3,
-# whatever python3 comes first on PATH, since that is where Debian's
-# packages are).  python-test also installs the package with pip, without
-# network, into a fresh virtual environment, and runs the tests there.
+# The Python package (python/), pip-installed without network into a fresh
+# virtual environment of Debian's Python (whose pytest, pandas and Dask it
+# sees: python3-pytest, python3-pandas, python3-distributed; not whatever
+# python3 comes first on PATH), where pip builds the C library from the
+# sources itself (python/setup.py); then its tests there.
 DEBIAN_PYTHON ?= /usr/bin/python3
-python: $(BUILD)/libwhosaid.so
-	@mkdir -p python/whosaid/_lib
-	cp $(BUILD)/libwhosaid.so models/news.wsm python/whosaid/_lib/
-python-test: python
-	rm -rf $(BUILD)/venv
+python-test: all
+	rm -rf $(BUILD)/venv python/build python/whosaid.egg-info
 	$(DEBIAN_PYTHON) -m venv --system-site-packages $(BUILD)/venv
 	$(BUILD)/venv/bin/pip install --quiet --no-build-isolation --no-index ./python
+	rm -rf python/build python/whosaid.egg-info
 	cd $(BUILD) && WHOSAID=$(CURDIR)/$(BUILD)/whosaid REPO=$(CURDIR) venv/bin/python -m pytest -q $(CURDIR)/python/tests
-.PHONY: python python-test
+.PHONY: python-test
+
+# extract_many() with 1 and 2 threads: seconds, MB/s and the speed-up
+# (bench/python_threads.py), in the environment python-test made.
+bench-python: python-test
+	$(BUILD)/venv/bin/python bench/python_threads.py
+.PHONY: bench-python
 
 # The server's page in Debian's Chromium, driven by playwright-core from npm
 # (tests/browser; `scripts/install.sh --dev` installs both).  Screenshots
@@ -367,13 +370,14 @@ help:
 	@echo "make fuzz-smoke       each fuzz harness under libFuzzer for FUZZ_SECONDS (default $(FUZZ_SECONDS))"
 	@echo "make fuzz-replay      each fuzz harness over its corpus and past crashes (part of make test)"
 	@echo "make browser-test     the server's page in headless Chromium (needs scripts/install.sh --dev)"
-	@echo "make python-test      the Python package, pip-installed into a venv, under pytest (with Dask)"
+	@echo "make python-test      the Python package, pip-installed (and built) into a venv, under pytest (with Dask)"
 	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear), MODEL=news or rules"
 	@echo "make eval-gate        eval of both models, each checked against tests/accuracy_gate.json"
 	@echo "make models           train models/news.wsm from PolNeAR and rewrite models/manifest.json"
 	@echo "make speaker-eval     speaker resolution of pronoun and partial-name sources on dev (MODEL=news)"
 	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
+	@echo "make bench-python     the Python package's extract_many() on 1 and 2 threads"
 	@echo "make bench-index      whosaid index: articles/s, MB/s, memory, store size per 1,000 articles"
 	@echo "make attack-test      every attack on the server and the store, on loopback (docs/robustness.md)"
 	@echo "make bench-serve      whosaid serve under wrk: requests/s, latency, failures, memory"

@@ -4,6 +4,9 @@
 #   ./scripts/install.sh              install the build and test dependencies,
 #                                     build, and run whosaid on examples/article.txt
 #   ./scripts/install.sh --deps-only  install the dependencies only
+#   ./scripts/install.sh --python     also what the Python package needs:
+#                                     Debian's venv, pip, setuptools, wheel
+#                                     and pandas (for to_dataframe)
 #   ./scripts/install.sh --dev        also what the browser test, the load
 #                                     benchmark and the Python package's tests
 #                                     need: Chromium, Node.js and npm (when
@@ -31,17 +34,20 @@ PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlit
 # clang only recommends).
 # Node.js and npm come from Debian unless a Node.js with its npm is there
 # already.
-DEV_PACKAGES=(chromium wrk python3-venv python3-pip python3-setuptools python3-pytest python3-pandas
+PYTHON_PACKAGES=(python3-venv python3-pip python3-setuptools python3-wheel python3-pandas)
+DEV_PACKAGES=(chromium wrk "${PYTHON_PACKAGES[@]}" python3-pytest
 	python3-distributed libclang-rt-14-dev)
 
 deps_only=0
 dev=0
+python=0
 for arg in "$@"; do
 	case "$arg" in
 	--deps-only) deps_only=1 ;;
 	--dev) dev=1 ;;
+	--python) python=1 ;;
 	-h | --help)
-		sed -n '2,17s/^# \{0,1\}//p' "$0"
+		sed -n '2,20s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*)
@@ -53,6 +59,8 @@ done
 
 if [ "$dev" -eq 1 ]; then
 	PACKAGES+=("${DEV_PACKAGES[@]}")
+elif [ "$python" -eq 1 ]; then
+	PACKAGES+=("${PYTHON_PACKAGES[@]}")
 	command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 fi
 

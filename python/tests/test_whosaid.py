@@ -2,13 +2,14 @@
 import json
 import os
 import resource
+import subprocess
 import threading
 import time
 
 import pytest
 
 import whosaid
-from conftest import cli_records, make_corpus
+from conftest import REPO, WHOSAID, cli_records, make_corpus
 
 TEXTS = [
     '"The pier is safe," harbour master Mara Lindqvist told reporters, "and it will reopen in June."',
@@ -25,10 +26,17 @@ def model():
 
 
 def test_installed_package_carries_library_and_model():
-    # pip install ./python after `make python` bundles both in the package
+    # pip install ./python builds the library into the package and ships the model
     lib = os.path.join(os.path.dirname(whosaid.__file__), "_lib")
     assert os.path.exists(os.path.join(lib, "libwhosaid.so"))
     assert os.path.exists(os.path.join(lib, "news.wsm"))
+    # and the wheel it came from was tagged for this platform, not as pure Python
+    dist = [d for d in os.listdir(os.path.dirname(os.path.dirname(whosaid.__file__)))
+            if d.startswith("whosaid-") and d.endswith(".dist-info")]
+    assert len(dist) == 1
+    with open(os.path.join(os.path.dirname(os.path.dirname(whosaid.__file__)), dist[0], "WHEEL")) as f:
+        wheel = f.read()
+    assert "Root-Is-Purelib: false" in wheel and "Tag: py3-none-linux_" in wheel
 
 
 def test_extract_equals_command_line(model, example_text):
@@ -42,10 +50,30 @@ def test_extract_many_equals_command_line_in_order(model, tmp_path):
     records = [json.loads(line) for line in corpus.read_text().splitlines()]
     expected = cli_records(["--jsonl", str(corpus)])
     got = list(model.extract_many(((r["id"], r["text"]) for r in records), threads=3))
-    # the command passes the other members through; the binding returns the analysis
+    # (id, text) pairs: the analysis alone, without the other members
     for g, e in zip(got, expected):
         assert g == {k: v for k, v in e.items() if k not in ("outlet", "date", "url", "title")}
     assert len(got) == len(expected) == 60
+    # dicts: the command line's records, the other members passed through
+    assert list(model.extract_many(records, threads=3)) == expected
+
+
+def test_extract_many_dicts_as_the_command_line_reads_lines(model, tmp_path):
+    items = [{"text": "Ana Ruiz said the ferry was late.", "outlet": "Harbour Herald", "date": "2031-05-02"},
+             {"id": 7, "text": "Omar Reyes said no.", "entities": "dropped", "n": [1, 2]},
+             {"id": "x", "text": 5},
+             {"id": "y"}]
+    got = list(model.extract_many(items))
+    lines = tmp_path / "item"
+    lines.write_text("".join(json.dumps(i) + "\n" for i in items))
+    # the command names a record without an id FILE:LINE, the package item:N:
+    # a file named "item" makes the two the same
+    out = subprocess.run([WHOSAID, "--jsonl", "--format", "jsonl", "-q", "item"], cwd=tmp_path,
+                         capture_output=True).stdout
+    assert got == [json.loads(line) for line in out.splitlines()]
+    assert got[0]["id"] == "item:1" and got[0]["outlet"] == "Harbour Herald"
+    assert got[1]["id"] == "7" and got[1]["n"] == [1, 2] and "entities" in got[1]
+    assert got[2]["errors"] and got[3]["errors"] and not got[2]["attributions"]
 
 
 def test_byte_offsets(model):
@@ -65,26 +93,38 @@ def test_to_dataframe(model):
     records = list(model.extract_many(TEXTS, threads=2))
     frame = whosaid.to_dataframe(records)
     assert len(frame) == sum(len(r["attributions"]) for r in records)
-    assert list(frame.columns[:4]) == ["id", "type", "speaker", "speaker_kind"]
+    assert list(frame.columns[:4]) == ["id", "type", "speaker", "speaker_role"]
     assert "Mara Lindqvist" in set(frame["speaker"])
 
 
-def test_threads_scale(model, example_text):
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core")
-    texts = [example_text] * 1200
+def test_to_dataframe_traces_rows_to_their_articles():
+    with open(os.path.join(REPO, "examples", "corpus.jsonl"), encoding="utf-8") as f:
+        articles = [json.loads(line) for line in f]
+    with whosaid.Model() as m:
+        records = list(m.extract_many(articles[:6], threads=2))
+    frame = whosaid.to_dataframe(records)
+    assert list(frame.columns) == ["id", "outlet", "date", "url", "title", "type", "speaker", "speaker_role",
+                                   "speaker_kind", "speaker_gender", "speaker_key", "source", "cue", "content",
+                                   "addressee", "source_start", "source_end", "cue_start", "cue_end",
+                                   "content_start", "content_end", "confidence"]
+    by_id = {a["id"]: a for a in articles}
+    for row in frame.itertuples():
+        article = by_id[row.id]
+        assert row.outlet == article["outlet"] and row.date == article["date"]
+        assert article["text"][row.content_start:row.content_end].startswith(row.content.split(" … ")[0])
+        if row.speaker is not None:
+            assert row.speaker_key == whosaid.speaker_key(row.speaker)
+    assert whosaid.speaker_key("Sen. J.D. Vance") == "jd vance"
 
-    def timed(threads):
-        t0 = time.perf_counter()
-        n = sum(1 for _ in model.extract_many(texts, threads=threads))
-        assert n == len(texts)
-        return time.perf_counter() - t0
 
-    timed(2)  # warm-up
-    one, two = min(timed(1) for _ in range(2)), min(timed(2) for _ in range(2))
-    # the C code runs without the GIL: two threads on two cores do nearly
-    # twice the work (the JSON decoding in Python does hold it)
-    assert one / two > 1.4, f"1 thread {one:.2f} s, 2 threads {two:.2f} s"
+def test_threads_give_the_same_records_in_order(model, example_text):
+    # how much faster two threads are is measured by bench/python_threads.py
+    # (make bench-python), not asserted here: a shared machine's timings
+    # would make this test pass or fail by chance
+    texts = [example_text, TEXTS[0], TEXTS[1]] * 40
+    one = list(model.extract_many(texts, threads=1))
+    assert list(model.extract_many(texts, threads=2)) == one
+    assert list(model.extract_many(texts, threads=5)) == one
 
 
 def test_own_threads_share_one_model(model):

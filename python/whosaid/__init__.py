@@ -3,7 +3,7 @@
     import whosaid
     model = whosaid.Model()                 # load once; share between threads
     record = model.extract(text)            # one article -> one dict
-    records = model.extract_many(texts, threads=4)
+    records = model.extract_many(articles, threads=4)   # str, (id, text) or {"id", "text", ...}
     frame = whosaid.to_dataframe(records)   # with pandas: a row per attribution
 
 A record is the dict that `whosaid --format jsonl` prints for the article
@@ -24,7 +24,7 @@ import threading
 
 from . import _native
 
-__all__ = ["Model", "WhosaidError", "to_dataframe", "__version__"]
+__all__ = ["Model", "WhosaidError", "speaker_key", "to_dataframe", "__version__"]
 __version__ = "0.1.0"
 
 _lib = _native.load()
@@ -77,10 +77,11 @@ class Model:
     """
 
     def __init__(self, name=None):
-        if name is None:
-            name = _native.bundled_model()
         if name is not None and not isinstance(name, str):
             raise TypeError(f"whosaid: the model name must be a str, not {type(name).__name__}")
+        # a name the package ships is its file in the package
+        if name is None or "/" not in name:
+            name = _native.bundled_model(name or "news") or name
         self._handle = ctypes.c_void_p()
         err = _native.Error()
         status = _lib.ws_model_open(name.encode() if name else None, None, ctypes.byref(self._handle),
@@ -138,28 +139,60 @@ class Model:
             _lib.ws_buffer_free(ctypes.byref(buffer))
             self._give_document(doc)
 
-    def extract_many(self, texts, threads=None, offsets="codepoints"):
+    def extract_record(self, record, position=1, offsets="codepoints", text_field="text", id_field="id"):
+        """The record of one article given as a dict, {"id": ..., "text": ...,
+        and any other members}, exactly as `whosaid --jsonl --format jsonl`
+        writes it for that object as a line of its input: the other members
+        pass through after the id, and an object that cannot be used (no
+        text, a text that is not a string) gives an error record instead of
+        raising.  A record without an id gets "item:POSITION"."""
+        if self._handle is None:
+            raise WhosaidError("whosaid: the model is closed")
+        if offsets not in ("codepoints", "bytes"):
+            raise ValueError(f"whosaid: offsets must be 'codepoints' or 'bytes', not {offsets!r}")
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8")
+        buffer = _native.Buffer()
+        doc = self._take_document()
+        try:
+            status = _lib.whosaid_py_record(self._handle, doc.handle, b"item", position, line, len(line),
+                                            text_field.encode(), id_field.encode(), offsets == "bytes",
+                                            ctypes.byref(buffer))
+            if status < 0:
+                raise WhosaidError("whosaid: out of memory", _native.ERR_NOMEM)
+            return json.loads(ctypes.string_at(buffer.data, buffer.len))
+        finally:
+            _lib.ws_buffer_free(ctypes.byref(buffer))
+            self._give_document(doc)
+
+    def extract_many(self, articles, threads=None, offsets="codepoints", text_field="text", id_field="id"):
         """Records of many articles, in order, analysed on `threads` threads.
 
-        texts is any iterable of str or bytes, or of (id, text) pairs; it is
-        read lazily, a few articles per thread ahead, so an endless stream
-        takes bounded memory.  Yields one dict per article.
+        articles is any iterable of str or bytes, of (id, text) pairs, or of
+        dicts {"id": ..., "text": ..., ...} whose other members pass through
+        as on the command line (extract_record()); it is read lazily, a few
+        articles per thread ahead, so an endless stream takes bounded
+        memory.  Yields one dict per article.
         """
         threads = threads or 1
         if not isinstance(threads, int) or threads < 1:
             raise ValueError("whosaid: threads must be a positive int")
 
-        def one(item):
+        def one(numbered):
+            position, item = numbered
+            if isinstance(item, dict):
+                return self.extract_record(item, position, offsets, text_field, id_field)
             if isinstance(item, tuple):
                 id_, text = item
                 return self.extract(text, id=id_, offsets=offsets)
             return self.extract(item, offsets=offsets)
 
+        numbered = enumerate(articles, 1)
+
         if threads == 1:
-            for item in texts:
+            for item in numbered:
                 yield one(item)
             return
-        items = iter(texts)
+        items = numbered
         with concurrent.futures.ThreadPoolExecutor(threads) as pool:
             pending = collections.deque(pool.submit(one, item) for item in itertools.islice(items, 4 * threads))
             while pending:
@@ -189,35 +222,73 @@ class Model:
         self.close()
 
 
+# The members of a record that are the analysis; any other passed through.
+_RECORD_MEMBERS = ("id", "attributions", "entities", "warnings", "errors")
+
+
+def speaker_key(name):
+    """The normalised name under which `whosaid speakers` merges a speaker
+    across articles ("Sen. J.D. Vance" -> "jd vance"; docs/store.md)."""
+    p = _lib.whosaid_py_speaker_key(name.encode("utf-8"))
+    if not p:
+        raise MemoryError("whosaid: out of memory")
+    try:
+        return ctypes.string_at(p).decode("utf-8")
+    finally:
+        _lib.whosaid_py_free(p)
+
+
 def to_dataframe(records):
     """A pandas DataFrame with one row per attribution of the records.
 
-    Columns: id, type, speaker, speaker_kind, source, cue, content (the
-    fragments joined by " … "), addressee, confidence, and the code point
-    offsets content_start and content_end of the first and last fragment.
-    Needs pandas.
+    Columns: id; every member a record passed through (outlet, date, url,
+    ...), in the order first seen; type; speaker, speaker_role,
+    speaker_kind, speaker_gender and speaker_key (the store's merging key);
+    source, cue, content (the fragments joined by " … "), addressee; the
+    offsets source_start, source_end, cue_start, cue_end, content_start and
+    content_end (of the first and last fragment); confidence.  Offsets are
+    those of the records (code points unless asked otherwise).  Needs
+    pandas (Debian: python3-pandas).
     """
     try:
         import pandas
     except ImportError:
         raise ImportError("whosaid.to_dataframe needs pandas (Debian: python3-pandas)") from None
-    rows = []
+    rows, passed = [], []
+    keys = {}
     for record in records:
+        extra = {k: v for k, v in record.items() if k not in _RECORD_MEMBERS}
+        for k in extra:
+            if k not in passed:
+                passed.append(k)
         for a in record["attributions"]:
-            span_text = lambda s: s["text"] if s else None  # noqa: E731
-            rows.append({
+            speaker = a.get("speaker") or {}
+            name = speaker.get("name")
+            if name is not None and name not in keys:
+                keys[name] = speaker_key(name)
+            span = lambda s, part: s[part] if s else None  # noqa: E731
+            rows.append(dict(extra, **{
                 "id": record.get("id"),
                 "type": a["type"],
-                "speaker": a["speaker"]["name"] if a["speaker"] else None,
-                "speaker_kind": a["speaker"]["kind"] if a["speaker"] else None,
-                "source": span_text(a["source"]),
-                "cue": span_text(a["cue"]),
+                "speaker": name,
+                "speaker_role": speaker.get("role"),
+                "speaker_kind": speaker.get("kind"),
+                "speaker_gender": speaker.get("gender"),
+                "speaker_key": keys.get(name),
+                "source": span(a["source"], "text"),
+                "cue": span(a["cue"], "text"),
                 "content": " … ".join(s["text"] for s in a["content"]),
-                "addressee": span_text(a["addressee"]),
-                "confidence": a["confidence"],
+                "addressee": span(a["addressee"], "text"),
+                "source_start": span(a["source"], "start"),
+                "source_end": span(a["source"], "end"),
+                "cue_start": span(a["cue"], "start"),
+                "cue_end": span(a["cue"], "end"),
                 "content_start": a["content"][0]["start"] if a["content"] else None,
                 "content_end": a["content"][-1]["end"] if a["content"] else None,
-            })
-    columns = ["id", "type", "speaker", "speaker_kind", "source", "cue", "content", "addressee", "confidence",
-               "content_start", "content_end"]
+                "confidence": a["confidence"],
+            }))
+    columns = (["id"] + passed + ["type", "speaker", "speaker_role", "speaker_kind", "speaker_gender",
+                                  "speaker_key", "source", "cue", "content", "addressee", "source_start",
+                                  "source_end", "cue_start", "cue_end", "content_start", "content_end",
+                                  "confidence"])
     return pandas.DataFrame(rows, columns=columns)

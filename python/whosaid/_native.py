@@ -1,10 +1,9 @@
 """ctypes declarations of libwhosaid's public API (include/whosaid.h).
 
 Functions of a ctypes.CDLL release the GIL while they run, which is what
-lets threads analyse documents in parallel.  The library is looked for in
-$WHOSAID_LIBRARY, then in the package's _lib folder (filled by `make
-python`), then in the repository's build folder when the package is used
-from a checkout.
+lets threads analyse documents in parallel.  The library is the one
+setup.py built into the package's _lib folder (the library, the command
+front and native/records.c), or the file $WHOSAID_LIBRARY names.
 """
 import ctypes
 import os
@@ -42,12 +41,11 @@ def library_candidates():
     if env:
         yield env
     yield os.path.join(_HERE, "_lib", "libwhosaid.so")
-    yield os.path.join(_HERE, "..", "..", "build", "libwhosaid.so")
 
 
-def bundled_model():
-    """The model file shipped in the package, or None (then the library's own default)."""
-    path = os.path.join(_HERE, "_lib", "news.wsm")
+def bundled_model(name="news"):
+    """The model file of that name shipped in the package, or None."""
+    path = os.path.join(_HERE, "_lib", f"{name}.wsm")
     return path if os.path.exists(path) else None
 
 
@@ -60,8 +58,8 @@ def load():
         tried.append(os.path.abspath(path))
     else:
         raise ImportError("whosaid: libwhosaid.so not found (looked at " + ", ".join(tried) +
-                          "); run `make python` in the repository before `pip install ./python`, "
-                          "or set WHOSAID_LIBRARY")
+                          "); install the package with `pip install ./python` from the repository, "
+                          "which builds it, or set WHOSAID_LIBRARY")
     p = ctypes.c_void_p
     lib.ws_model_open.argtypes = [ctypes.c_char_p, p, ctypes.POINTER(p), ctypes.POINTER(Error)]
     lib.ws_model_open.restype = ctypes.c_int
@@ -81,4 +79,16 @@ def load():
     lib.ws_buffer_free.restype = None
     lib.ws_status_message.argtypes = [ctypes.c_int]
     lib.ws_status_message.restype = ctypes.c_char_p
+    # native/records.c: the command front's records
+    size = ctypes.c_size_t
+    lib.whosaid_py_record.argtypes = [p, p, ctypes.c_char_p, size, ctypes.c_char_p, size, ctypes.c_char_p,
+                                      ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(Buffer)]
+    lib.whosaid_py_record.restype = ctypes.c_int
+    lib.whosaid_py_file.argtypes = [p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                    ctypes.POINTER(size), ctypes.POINTER(size), ctypes.c_char_p, size]
+    lib.whosaid_py_file.restype = ctypes.c_int
+    lib.whosaid_py_speaker_key.argtypes = [ctypes.c_char_p]
+    lib.whosaid_py_speaker_key.restype = ctypes.c_void_p
+    lib.whosaid_py_free.argtypes = [ctypes.c_void_p]
+    lib.whosaid_py_free.restype = None
     return lib

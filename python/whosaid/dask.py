@@ -6,27 +6,27 @@
     whosaid.dask.run(client, ["corpus/part-000.jsonl", ...], "out/")
 
 Each shard is one partition, handled by one task: the worker reads the
-shard's records ({"id", "text", ...} per line, as `whosaid --jsonl` reads
-them), analyses them with a model it loads once (per worker process) and
-writes out/<shard name> with one record per input line, in order.  The file
+shard's records ({"id", "text", ...} per line) with the command line's own
+reader and renderer, in C, with a model it loads once (per worker process),
+and writes out/<shard name> with one record per input line, in order: the
+bytes `whosaid --jsonl --format jsonl SHARD` prints, error records and their
+messages included.  The file
 is written under a temporary name and renamed when complete, so a task that
 fails half-way and is retried (Dask's `retries`) leaves no partial or
 doubled output: what a reader finds in out/ is always whole shards (a
 worker killed while writing leaves a partial file, which run() removes
-once every task is done).  A
-record that cannot be used becomes an error record, as on the command line
-(its id FILE:LINE when it has none; the wording of its message may differ
-from the command line's, which uses another JSON parser).
+once every task is done).
 
-The workers need this package and the library; the records are the same as
-`whosaid --jsonl --format jsonl SHARD` prints (tests/test_dask.py checks it
-on a real LocalCluster).
+The workers need this package (pip install ./python on each, or one shared
+environment); tests/test_dask.py checks the output against the command
+line's, byte for byte, on a real LocalCluster.
 """
-import json
+import ctypes
 import os
 import threading
 
 import whosaid
+from whosaid import _lib, _native
 
 _models = {}
 _models_lock = threading.Lock()
@@ -40,59 +40,25 @@ def _model(name):
         return _models[name]
 
 
-def _error_record(id_, message):
-    return {"id": id_, "attributions": [], "entities": [], "warnings": [], "errors": [{"message": message}]}
-
-
-def _records(model, path, text_field, id_field):
-    with open(path, "rb") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                record = json.loads(line)
-            except ValueError as e:
-                yield _error_record(where, f"{where}: invalid JSON: {e}")
-                continue
-            if not isinstance(record, dict):
-                yield _error_record(where, f"{where}: the record is not a JSON object")
-                continue
-            id_ = record.get(id_field)
-            id_ = where if id_ is None else str(id_) if not isinstance(id_, str) else id_
-            text = record.get(text_field)
-            if not isinstance(text, str):
-                yield _error_record(id_, f"{where}: field \"{text_field}\" is "
-                                    + ("missing" if text is None else "not a string"))
-                continue
-            try:
-                result = model.extract(text, id=id_)
-            except whosaid.WhosaidError as e:
-                yield _error_record(id_, f"{where}: {e}")
-                continue
-            # the other members pass through, after the id, as on the command line
-            passed = {k: v for k, v in record.items()
-                      if k not in (text_field, id_field, "id", "attributions", "entities", "warnings", "errors")}
-            yield {"id": result["id"], **passed, **{k: v for k, v in result.items() if k != "id"}}
-
-
 def process_shard(path, out_dir, model=None, text_field="text", id_field="id"):
     """Analyse one shard into out_dir/<basename>; returns (output path, records)."""
     os.makedirs(out_dir, exist_ok=True)
     target = os.path.join(out_dir, os.path.basename(path))
     partial = f"{target}.partial-{os.getpid()}-{threading.get_ident()}"
-    count = 0
+    records, failed = ctypes.c_size_t(), ctypes.c_size_t()
+    why = ctypes.create_string_buffer(4096)
     try:
-        with open(partial, "w", encoding="utf-8") as out:
-            for record in _records(_model(model), path, text_field, id_field):
-                out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-                out.write("\n")
-                count += 1
+        status = _lib.whosaid_py_file(_model(model)._handle, os.fsencode(path), os.fsencode(partial),
+                                      text_field.encode(), id_field.encode(), ctypes.byref(records),
+                                      ctypes.byref(failed), why, len(why))
+        if status != 0:
+            raise whosaid.WhosaidError(f"whosaid: {path}: {why.value.decode('utf-8', 'replace')}",
+                                       _native.ERR_IO)
         os.replace(partial, target)  # whole or not at all
     finally:
         if os.path.exists(partial):
             os.remove(partial)
-    return target, count
+    return target, records.value
 
 
 def run(client, shards, out_dir, model=None, retries=2, text_field="text", id_field="id"):
