@@ -15,6 +15,9 @@ DEPFLAGS = -MMD -MP
 BUILD   ?= build
 SHARED  ?= ../shared
 PYTHON  ?= python3
+# What a program linked with the library needs: utf8proc (Unicode
+# categories, normalisation and case folding) and libm.
+LIB_LIBS = -lutf8proc -lm
 
 LIB_SRC  = $(wildcard src/*.c src/*/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -34,7 +37,7 @@ FUZZ_BIN    = $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 # the library's object files rather than the archive so that every hidden
 # symbol is reachable, whatever the archive's member order.
 TEST_CPPFLAGS = -iquote src
-TEST_LIBS     = -lcmocka -lm
+TEST_LIBS     = -lcmocka $(LIB_LIBS)
 
 # The sanitizer build: the whole suite, rebuilt into its own folder.
 ASAN_BUILD  = build-asan
@@ -64,10 +67,10 @@ $(BUILD)/libwhosaid.a: $(LIB_OBJ)
 # The shared library, for the Python package (python/): only the public
 # API is visible in it (-fvisibility=hidden, WS_API).
 $(BUILD)/libwhosaid.so: $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libwhosaid.so -o $@ $^ -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libwhosaid.so -o $@ $^ $(LIB_LIBS)
 
 $(BUILD)/whosaid: $(CLI_OBJ) $(BUILD)/libwhosaid.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lmicrohttpd -lsqlite3 -ljansson -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ -lmicrohttpd -lsqlite3 -ljansson $(LIB_LIBS)
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -87,7 +90,7 @@ $(BUILD)/tests/test_speaker_key: TEST_LIBS += -lsqlite3 -ljansson
 # with the compiler and flags of this build and fuzz/replay.c's main(),
 # which `make test` runs over the committed inputs, and as fuzz_NAME with
 # clang's libFuzzer, which `make fuzz-smoke` builds in $(FUZZ_BUILD).
-FUZZ_LIBS = -pthread -lmicrohttpd -lsqlite3 -ljansson -lm
+FUZZ_LIBS = -pthread -lmicrohttpd -lsqlite3 -ljansson $(LIB_LIBS)
 
 $(BUILD)/libwhosaid-cli.a: $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 	@rm -f $@
@@ -313,7 +316,7 @@ $(BUILD)/whosaid.pc: include/whosaid.h
 	@mkdir -p $(BUILD)
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 		'Name: whosaid' 'Description: who said what, to whom: quotes and reported speech in news' \
-		'Version: $(WS_VERSION_NUMBER)' 'Libs: -L$${libdir} -lwhosaid' 'Libs.private: -lm' \
+		'Version: $(WS_VERSION_NUMBER)' 'Libs: -L$${libdir} -lwhosaid' 'Libs.private: $(LIB_LIBS)' \
 		'Cflags: -I$${includedir}' > $@
 
 # make install PREFIX=DIR (default /usr/local; DESTDIR for staging): the

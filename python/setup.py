@@ -2,8 +2,9 @@
 sources (the library, the command front, the store's speaker keys and
 native/records.c) into whosaid/_lib/, and the shipped model copied beside
 it, so that `pip install ./python` needs nothing built before.  It needs a
-C compiler and Jansson's headers (Debian: build-essential, libjansson-dev;
-scripts/install.sh installs both) and fails, saying so, without them.
+C compiler and the headers of Jansson and utf8proc (Debian: build-essential,
+libjansson-dev, libutf8proc-dev; scripts/install.sh installs them), and
+fails, saying so, without them.
 
 The wheel holds a compiled library for one machine, so it is tagged for
 this platform (py3-none-linux_x86_64 here), never as pure Python.
@@ -44,13 +45,14 @@ class build_with_library(build_py):
         command = cc + ["-std=c11", "-O2", "-fPIC", "-shared", "-pthread", "-D_POSIX_C_SOURCE=200809L",
                         "-DWS_BUILDING_LIBRARY", "-fvisibility=hidden", "-I" + os.path.join(REPO, "include"),
                         "-iquote", os.path.join(REPO, "src"), "-iquote", REPO, "-o",
-                        os.path.join(target, "libwhosaid.so")] + sources() + ["-ljansson", "-lm"]
+                        os.path.join(target, "libwhosaid.so")] + sources() + ["-ljansson", "-lutf8proc", "-lm"]
         self.announce("building libwhosaid: " + " ".join(command[:12]) + " ...", level=2)
         try:
             subprocess.run(command, check=True)
         except (OSError, subprocess.CalledProcessError) as e:
-            raise SystemExit(f"whosaid: building libwhosaid failed ({e}); it needs a C compiler and Jansson's "
-                             "headers (Debian: apt-get install build-essential libjansson-dev)") from None
+            raise SystemExit(f"whosaid: building libwhosaid failed ({e}); it needs a C compiler and the headers "
+                             "of Jansson and utf8proc (Debian: apt-get install build-essential libjansson-dev "
+                             "libutf8proc-dev)") from None
         for model in glob.glob(os.path.join(REPO, "models", "*.wsm")):
             shutil.copy(model, target)
 

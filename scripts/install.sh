@@ -23,11 +23,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # build-essential: gcc, make, libc headers.  clang: the second compiler of
-# `make warnings`.  libcmocka-dev: unit tests.  libjansson-dev: the CLI's
+# `make warnings`.  libutf8proc-dev: Unicode categories, normalisation and
+# case folding for the library.  libcmocka-dev: unit tests.  libjansson-dev: the CLI's
 # JSON.  libsqlite3-dev: the quote store of `whosaid index`.  python3:
 # evaluation and benchmark scripts, and checks of the store.  valgrind:
 # memory checks.  time: /usr/bin/time, peak memory in `make bench`.
-PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev python3 valgrind time)
+PACKAGES=(build-essential clang pkg-config libcmocka-dev libjansson-dev libsqlite3-dev libmicrohttpd-dev libutf8proc-dev
+	python3 valgrind time)
 
 # For `make browser-test`, `make bench-serve`, `make python-test` and
 # `make fuzz-smoke` (libclang-rt-14-dev: clang's libFuzzer runtime, which

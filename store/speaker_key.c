@@ -4,8 +4,10 @@
  * three articles count as one speaker.
  *
  * The steps, in order (docs/store.md states them for users):
- *   1. Letters are case folded: ASCII, Latin-1, Latin Extended-A, Greek
- *      and Cyrillic capitals; other scripts are kept as they are.
+ *   1. The name is normalised (NFKC), case folded and stripped of its
+ *      combining marks by utf8proc, every script alike: "ŁUKASZ" and
+ *      "Łukasz" are one key, and so are "Zoë" composed, decomposed and
+ *      "Zoe" ("Ł" is a letter of its own, not "L" with a mark).
  *   2. The name is cut into words at spaces; a typographic apostrophe
  *      becomes "'", periods and commas are dropped, and a possessive
  *      "'s" at the end goes.
@@ -22,6 +24,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* Words dropped from the front of a name.  Only words that are never a
  * given name in English-language news: "General" and "Judge" are
@@ -45,110 +48,92 @@ static bool in_list(const char *word, size_t len, const char *const *list, size_
 	return false;
 }
 
-/* The lower case of code point c, for the scripts named above. */
-static unsigned fold(unsigned c)
+/* Step 1: the name in Unicode's compatibility composition (NFKC), case
+ * folded and without combining marks, by utf8proc: "ÅNGSTRÖM" and
+ * "ångström", composed or decomposed, all become "angstrom", as SQLite's
+ * FTS5 (remove_diacritics 2) matches them in search.  malloc'ed; a name
+ * that is not valid UTF-8 is kept as it is, ASCII letters lower-cased. */
+static char *fold_name(const char *name)
 {
-	if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
-	    (c >= 0x410 && c <= 0x42F))
-		return c + 0x20;
-	if (c >= 0x400 && c <= 0x40F)
-		return c + 0x50;
-	/* Latin Extended-A pairs capitals with the next code point, even or
-	 * odd depending on the stretch. */
-	if ((c >= 0x100 && c <= 0x137 && c != 0x130 && c != 0x131 && !(c & 1)) ||
-	    (c >= 0x139 && c <= 0x148 && (c & 1)) || (c >= 0x14A && c <= 0x177 && !(c & 1)) ||
-	    (c >= 0x179 && c <= 0x17E && (c & 1)))
-		return c + 1;
-	return c;
-}
-
-/* Decode one UTF-8 sequence at s (n bytes left); *len its length.  An
- * invalid byte decodes as itself, one byte long, and is kept as it is. */
-static unsigned decode(const unsigned char *s, size_t n, size_t *len)
-{
-	if (s[0] >= 0xC2 && s[0] <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
-		*len = 2;
-		return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
-	}
-	if (s[0] >= 0xE0 && s[0] <= 0xEF && n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-		*len = 3;
-		return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-	}
-	*len = 1;
-	return s[0];
-}
-
-static size_t encode(unsigned c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xC0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	out[0] = (char)(0xE0 | (c >> 12));
-	out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-	out[2] = (char)(0x80 | (c & 0x3F));
-	return 3;
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)name, 0, &folded,
+					  UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+						  UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	if (n >= 0)
+		return (char *)folded;
+	size_t len = strlen(name);
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	for (size_t i = 0; i <= len; i++)
+		copy[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 32) : name[i];
+	return copy;
 }
 
 typedef struct word {
-	size_t start, len;   /* in the folded text */
+	size_t start, len;   /* in the folded text, bytes */
+	size_t letters;      /* code points */
 } word;
 
 char *speaker_key(const char *name)
 {
-	size_t n = strlen(name);
-	/* folding never lengthens a sequence, and every word gets at most
-	 * one separator */
+	char *name_folded = fold_name(name);
+	if (!name_folded)
+		return NULL;
+	size_t n = strlen(name_folded);
+	/* every word gets at most one separator */
 	char *folded = malloc(n + 1), *key = malloc(n + 1);
 	word *words = malloc((n / 2 + 1) * sizeof *words);
 	size_t nwords = 0, k = 0;
 	if (!folded || !key || !words) {
+		free(name_folded);
 		free(folded);
 		free(key);
 		free(words);
 		return NULL;
 	}
 
-	/* steps 1 and 2: fold, and cut into words without . and , */
-	const unsigned char *s = (const unsigned char *)name;
+	/* step 2: cut into words without . and , */
+	const unsigned char *s = (const unsigned char *)name_folded;
 	bool in_word = false;
 	for (size_t i = 0; i < n;) {
-		size_t len;
-		unsigned c = decode(s + i, n - i, &len);
-		i += len;
-		if (c == 0x2019)
-			c = '\'';
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 			in_word = false;
+			i++;
 			continue;
 		}
-		if (c == '.' || c == ',') {
+		if (s[i] == '.' || s[i] == ',') {
 			/* "J.D." is two initials: a period ends a one-letter word */
-			if (in_word && words[nwords - 1].len == 1)
+			if (in_word && words[nwords - 1].letters == 1)
 				in_word = false;
+			i++;
 			continue;
 		}
 		if (!in_word) {
-			words[nwords++] = (word){k, 0};
+			words[nwords++] = (word){k, 0, 0};
 			in_word = true;
 		}
-		size_t m = 1;
-		if (len == 1) /* ASCII, or an invalid byte kept as it is */
-			folded[k] = (char)(c < 0x80 ? fold(c) : c);
-		else
-			m = encode(fold(c), folded + k);
-		k += m;
-		words[nwords - 1].len += m;
+		size_t seq = 1; /* the bytes of one code point */
+		while (i + seq < n && (s[i + seq] & 0xC0) == 0x80)
+			seq++;
+		if (seq == 3 && s[i] == 0xE2 && s[i + 1] == 0x80 && s[i + 2] == 0x99) {
+			folded[k] = '\''; /* a typographic apostrophe is "'" */
+			words[nwords - 1].len++;
+			k++;
+		} else {
+			memcpy(folded + k, s + i, seq);
+			words[nwords - 1].len += seq;
+			k += seq;
+		}
+		words[nwords - 1].letters++;
+		i += seq;
 	}
 	if (nwords) {
 		word *last = &words[nwords - 1];
-		if (last->len > 2 && memcmp(folded + last->start + last->len - 2, "'s", 2) == 0)
+		if (last->len > 2 && memcmp(folded + last->start + last->len - 2, "'s", 2) == 0) {
 			last->len -= 2;
+			last->letters -= 2;
+		}
 	}
 
 	/* step 4: titles in front and suffixes behind, while a word remains */
@@ -163,14 +148,15 @@ char *speaker_key(const char *name)
 	/* step 3: one-letter words in a row join */
 	size_t out = 0;
 	for (size_t w = first; w < end; w++) {
-		bool initial = words[w].len == 1;
-		bool after_initial = w > first && words[w - 1].len == 1;
+		bool initial = words[w].letters == 1;
+		bool after_initial = w > first && words[w - 1].letters == 1;
 		if (out && !(initial && after_initial))
 			key[out++] = ' ';
 		memcpy(key + out, folded + words[w].start, words[w].len);
 		out += words[w].len;
 	}
 	key[out] = '\0';
+	free(name_folded);
 	free(folded);
 	free(words);
 	return key;

@@ -74,7 +74,7 @@ check "a program builds with pkg-config against the shared library and runs" \
 	bash -c "cc '$work/use.c' -o '$work/use' \$(PKG_CONFIG_PATH='$prefix/lib/pkgconfig' pkg-config --cflags --libs whosaid) && \
 		LD_LIBRARY_PATH='$prefix/lib' '$work/use' | grep -qx 1"
 check "and statically, told the models' folder" \
-	bash -c "cc '$work/use.c' -o '$work/use-static' -I'$prefix/include' '$prefix/lib/libwhosaid.a' -lm && WHOSAID_MODEL_DIR='$prefix/share/whosaid/models' '$work/use-static' | grep -qx 1"
+	bash -c "cc '$work/use.c' -o '$work/use-static' -I'$prefix/include' '$prefix/lib/libwhosaid.a' -lutf8proc -lm && WHOSAID_MODEL_DIR='$prefix/share/whosaid/models' '$work/use-static' | grep -qx 1"
 cd "$root" || exit 2
 restore
 trap - EXIT

@@ -25,6 +25,7 @@
 #include "stages/stages.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 /* ------------------------------------------------------ UTF-8 cleaning */
 
@@ -181,14 +182,35 @@ static enum char_class classify(uint32_t c)
 	}
 	if (c >= 0x2000 && c <= 0x200B)
 		return C_SPACE;
-	if ((c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E) || (c >= 0x00A1 && c <= 0x00BF) ||
-	    c == 0x00D7 || c == 0x00F7 || (c >= 0x2190 && c <= 0x2BFF) || (c >= 0x3001 && c <= 0x3003))
-		return C_PUNCT;
-	/* Latin-1 and Latin Extended capitals; other scripts count as lower */
-	if ((c >= 0xC0 && c <= 0xDE) || (c >= 0x100 && c <= 0x17F && !(c & 1)) || (c >= 0x391 && c <= 0x3A9) ||
-	    (c >= 0x410 && c <= 0x42F))
+	/* every other code point by its Unicode category (utf8proc's tables):
+	 * capitals of every script start names and sentences ("Łukasz",
+	 * "Ștefan", "Владимир"), marks and joiners stay inside their word */
+	switch (utf8proc_category((utf8proc_int32_t)c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LT:
 		return C_UPPER;
-	return C_LETTER;
+	case UTF8PROC_CATEGORY_ND:
+		return C_DIGIT;
+	case UTF8PROC_CATEGORY_ZS:
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+	case UTF8PROC_CATEGORY_CC:
+		return C_SPACE;
+	case UTF8PROC_CATEGORY_PC:
+	case UTF8PROC_CATEGORY_PD:
+	case UTF8PROC_CATEGORY_PS:
+	case UTF8PROC_CATEGORY_PE:
+	case UTF8PROC_CATEGORY_PI:
+	case UTF8PROC_CATEGORY_PF:
+	case UTF8PROC_CATEGORY_PO:
+	case UTF8PROC_CATEGORY_SM:
+	case UTF8PROC_CATEGORY_SC:
+	case UTF8PROC_CATEGORY_SK:
+	case UTF8PROC_CATEGORY_SO:
+		return C_PUNCT;
+	default:
+		return C_LETTER;
+	}
 }
 
 static bool is_wordish(enum char_class k) { return k == C_LETTER || k == C_UPPER || k == C_DIGIT; }
