@@ -27,7 +27,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-COMMAND = re.compile(r"^(\./scripts/|make( |$)|build/|curl |python3 )")
+COMMAND = re.compile(r"^(\./scripts/|make( |$)|build/|curl |(/usr/bin/)?python3 )")
 NOT_RUN = {
     "make models": "it retrains the shipped model for many minutes and rewrites it",
 }
@@ -135,8 +135,12 @@ def main():
         for kind, lines in blocks(readme):
             if kind == "python":
                 script = "\n".join(text for _, text in lines) + "\n"
-                p = subprocess.run([os.path.join(clone, ".venv/bin/python"), "-c", script], cwd=clone, env=env,
-                                   capture_output=True, timeout=300)
+                python = os.path.join(clone, ".venv/bin/python")
+                if not os.path.exists(python):
+                    check(f"README lines {lines[0][0]}-{lines[-1][0]}: the Python example", False,
+                          "no .venv: the README's commands before it did not make one")
+                    continue
+                p = subprocess.run([python, "-c", script], cwd=clone, env=env, capture_output=True, timeout=300)
                 check(f"README lines {lines[0][0]}-{lines[-1][0]}: the Python example", p.returncode == 0,
                       (p.stdout[-300:] + p.stderr[-600:]).decode("utf-8", "replace"))
             else:
