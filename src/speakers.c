@@ -709,13 +709,47 @@ static void titles_before(const ws_doc *doc, name_mention *m)
 	}
 }
 
+/* A headline or a title in title case ("Gold Star Mom Corners Obama"),
+ * where every word is capitalized and runs of them are no names: three
+ * in four of its longer words capitalized, and no sentence-final period. */
+static bool headline_sentence(const ws_doc *doc, int32_t sentence)
+{
+	if (sentence < 0 || (size_t)sentence >= doc->nsentences)
+		return false;
+	const ws_sentence *s = &doc->sentences[sentence];
+	size_t words = 0, capitals = 0;
+	for (size_t i = s->first; i < s->last && i < doc->ntokens; i++) {
+		const ws_token *t = &doc->tokens[i];
+		if (t->kind == WS_TOK_WORD && t->end - t->start >= 4) {
+			words++;
+			capitals += (t->flags & WS_TF_CAPITALIZED) != 0;
+		}
+	}
+	if (s->last > s->first && s->last <= doc->ntokens) {
+		const ws_token *end = &doc->tokens[s->last - 1];
+		if (end->kind == WS_TOK_PUNCT && doc->text[end->start] == '.')
+			return false;
+	}
+	return words >= 3 && 4 * capitals >= 3 * words;
+}
+
 /* Every name of the article, in text order. */
 static ws_status collect_names(ws_doc *doc, names *nm)
 {
 	size_t cap = 0;
+	int32_t sentence = -1;
+	bool headline = false;
 	for (size_t i = 0; i < doc->ntokens;) {
 		size_t j = i;
 		uint8_t cls = CLS_UNKNOWN;
+		if (doc->tokens[i].sentence != sentence) {
+			sentence = doc->tokens[i].sentence;
+			headline = headline_sentence(doc, sentence);
+		}
+		if (headline) {
+			i++;
+			continue;
+		}
 		if (doc->tagged) {
 			uint8_t tag = doc->ner[i];
 			uint8_t c = (uint8_t)((tag + 1) / 2); /* 1 person, 2 organization */
@@ -839,13 +873,40 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 	return best;
 }
 
+/* A common first name is weak evidence of gender, given once per
+ * candidate when its full names have been grouped. */
+static void first_name_gender(const ws_doc *doc, names *nm)
+{
+	for (size_t k = 0; k < nm->nc; k++) {
+		name_cand *c = &nm->c[k];
+		if (c->cls == CLS_ORG || c->words < 2)
+			continue;
+		size_t fw = first_name_word(doc, c->best_first, c->best_last);
+		if (in_list(doc, fw, male_first_names))
+			c->male += 2;
+		else if (in_list(doc, fw, female_first_names))
+			c->female += 2;
+	}
+}
+
 static ws_status group_names(ws_doc *doc, names *nm)
 {
 	size_t cap = 0;
+	bool gendered = false;
+	/* full names first, then the short forms, so that "Clinton" is given
+	 * to whichever Clinton the article names most, with an honorific's
+	 * gender and the first names' to choose between them */
+	for (int pass = 0; pass < 2; pass++)
 	for (size_t i = 0; i < nm->nm; i++) {
 		name_mention *m = &nm->m[i];
-		long k = match_cand(doc, nm, m);
 		size_t words = count_name_words(doc, m->first, m->last);
+		if (pass == 1 && !gendered) {
+			first_name_gender(doc, nm);
+			gendered = true;
+		}
+		if ((pass == 0) != (words >= 2 || m->cls == CLS_ORG))
+			continue;
+		long k = match_cand(doc, nm, m);
 		if (k < 0) {
 			if (nm->nc == cap && !ws_grow(&doc->allocator, (void **)&nm->c, &cap, nm->nc + 1, sizeof *nm->c))
 				return WS_ERR_NOMEM;
@@ -939,16 +1000,6 @@ static void read_gender(const ws_doc *doc, names *nm)
 				break;
 			}
 		}
-	}
-	for (size_t k = 0; k < nm->nc; k++) {
-		name_cand *c = &nm->c[k];
-		if (c->cls == CLS_ORG || c->words < 2)
-			continue;
-		size_t fw = first_name_word(doc, c->best_first, c->best_last);
-		if (in_list(doc, fw, male_first_names))
-			c->male += 2;
-		else if (in_list(doc, fw, female_first_names))
-			c->female += 2;
 	}
 }
 
@@ -1094,7 +1145,10 @@ static long resolve_pronoun(ws_doc *doc, names *nm, size_t index, size_t at, boo
 			}
 			continue;
 		}
-		bool fits = person ? (kind == WS_ENTITY_PERSON || kind == WS_ENTITY_UNKNOWN)
+		/* a speaker the article never names ("one questioner",
+		 * "some") is no antecedent of "he": an unnamed person of
+		 * unknown kind is passed over */
+		bool fits = person ? kind == WS_ENTITY_PERSON
 				   : (kind == WS_ENTITY_ORGANIZATION || kind == WS_ENTITY_GROUP);
 		if (fits && (!want || !doc->entities[sp].pub.gender ||
 			     (doc->entities[sp].pub.gender == WS_GENDER_MALE) == (want > 0)))
@@ -1115,9 +1169,11 @@ static long resolve_pronoun(ws_doc *doc, names *nm, size_t index, size_t at, boo
 
 static int pronoun_gender(const ws_doc *doc, size_t i)
 {
-	if (in_list(doc, i, (const char *const[]){"he", "him", "his", "himself", NULL}))
+	const char *w = doc->text + doc->tokens[i].start;
+	size_t n = bare_length(doc, i); /* "He’s" too */
+	if (ws_word_listed(w, n, (const char *const[]){"he", "him", "his", "himself", NULL}))
 		return 1;
-	if (in_list(doc, i, (const char *const[]){"she", "her", "hers", "herself", NULL}))
+	if (ws_word_listed(w, n, (const char *const[]){"she", "her", "hers", "herself", NULL}))
 		return -1;
 	return 0;
 }
@@ -1326,6 +1382,13 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	if (first >= last)
 		return WS_OK;
 	source_parts p = read_source(doc, first, last);
+	if (last == first + 1 && possessive(doc, first) && !p.pronoun_person && !p.pronoun_group) {
+		/* "He’s", "It’s": a contraction, the pronoun all the same */
+		const ws_token *t = &doc->tokens[first];
+		size_t n = bare_length(doc, first);
+		p.pronoun_person = ws_word_listed(doc->text + t->start, n, person_pronouns);
+		p.pronoun_group = ws_word_listed(doc->text + t->start, n, group_pronouns);
+	}
 	long entity = -1, cand = -1;
 	ws_status st = WS_OK;
 	size_t possessed = last;
