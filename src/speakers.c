@@ -347,7 +347,6 @@ typedef struct name_cand {
 	int32_t campaign;               /* the entity "<surname> campaign", or -1 */
 	int32_t female, male;           /* evidence */
 	uint8_t cls;
-	bool compound;                  /* its last two words are one surname */
 } name_cand;
 
 typedef struct names {
@@ -582,9 +581,10 @@ static uint32_t acronym_of(const ws_doc *doc, size_t first, size_t last)
 }
 
 /* Append a name in its canonical form: the words of tokens [first, last)
- * with initials, suffixes and possessive endings left out, and a person's
- * middle names too unless the last two words are one surname. */
-static bool pool_add_name(ws_doc *doc, size_t first, size_t last, bool person, bool compound, size_t *offset)
+ * with initials, suffixes and possessive endings left out.  Middle names
+ * stay: dropping them ("Donna Rawlings" for "Donna Sampson Rawlings")
+ * lost more than it won on PolNeAR dev. */
+static bool pool_add_name(ws_doc *doc, size_t first, size_t last, size_t *offset)
 {
 	size_t need = 1;
 	for (size_t i = first; i < last; i++)
@@ -594,8 +594,6 @@ static bool pool_add_name(ws_doc *doc, size_t first, size_t last, bool person, b
 	*offset = doc->strings_len;
 	char *out = doc->strings + doc->strings_len;
 	size_t k = 0;
-	size_t words = count_name_words(doc, first, last);
-	size_t fw = first_name_word(doc, first, last), lw = last_name_word(doc, first, last);
 	for (size_t i = first; i < last; i++) {
 		const ws_token *t = &doc->tokens[i];
 		if (t->kind == WS_TOK_PUNCT && !(t->flags & WS_TF_SPACE_AFTER) && i + 1 < last) {
@@ -603,8 +601,6 @@ static bool pool_add_name(ws_doc *doc, size_t first, size_t last, bool person, b
 			continue;
 		}
 		if (!name_word(doc, i))
-			continue;
-		if (person && words >= 3 && i != fw && i != lw && !(compound && i + 1 == lw))
 			continue;
 		if (k > 0 && out[k - 1] != '-')
 			out[k++] = ' ';
@@ -646,6 +642,17 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 {
 	size_t first = m->first, last = m->last;
 	size_t cut = first;
+	if (m->cls == CLS_ORG) {
+		/* "Manhattan Supreme Court Justice Frank Nervo", "Air Force Gen.
+		 * Norman Ham": an organization's name, a title, and a person's
+		 * name of two words or more after it */
+		size_t t = last;
+		for (size_t i = first; i + 2 < last; i++)
+			if (in_list(doc, i, person_titles) && !in_list(doc, i, (const char *const[]){"general", "state", NULL}))
+				t = i;
+		if (t < last && count_name_words(doc, t + 1, last) >= 2 && !has_org_word(doc, t + 1, last))
+			m->cls = CLS_PERSON;
+	}
 	for (size_t i = first; i + 1 < last; i++) {
 		bool title = in_list(doc, i, person_titles) && m->cls != CLS_ORG;
 		if (in_list(doc, i, (const char *const[]){"mr", "mr.", NULL}))
@@ -823,6 +830,23 @@ static int gender_sign(const name_cand *c)
 	return c->male > c->female ? 1 : c->female > c->male ? -1 : 0;
 }
 
+/* Do the name words of [f, l) end with those of [mf, ml)? */
+static bool ends_with_words(const ws_doc *doc, size_t f, size_t l, size_t mf, size_t ml)
+{
+	size_t i = l, j = ml;
+	for (;;) {
+		while (j > mf && !name_word(doc, j - 1))
+			j--;
+		while (i > f && !name_word(doc, i - 1))
+			i--;
+		if (j == mf)
+			return true;
+		if (i == f || key_of(doc, i - 1) != key_of(doc, j - 1))
+			return false;
+		i--, j--;
+	}
+}
+
 /* The candidate a mention joins, or -1 for a new one. */
 static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m)
 {
@@ -845,7 +869,8 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 				score = 800;  /* "Hale" first, "Ann Hale" later */
 			else if (org && c->words == 1 && c->last_key == acronym_of(doc, m->first, m->last))
 				score = 700;  /* "the RNC", then its name in full */
-			else if (org && c->cls == CLS_ORG && c->words > words && c->last_key == lk) {
+			else if (org && c->cls == CLS_ORG && c->words > words && c->last_key == lk &&
+				 ends_with_words(doc, c->best_first, c->best_last, m->first, m->last)) {
 				/* "the Tax Policy Center" within a longer name of it */
 				score = 600;
 			}
@@ -941,9 +966,6 @@ static ws_status group_names(ws_doc *doc, names *nm)
 			c->words = (uint32_t)words;
 			c->first_key = key_of(doc, first_name_word(doc, m->first, m->last));
 		}
-		if (words == 2 && c->words >= 3 &&
-		    c->second_last_key == key_of(doc, first_name_word(doc, m->first, m->last)))
-			c->compound = true;
 		if (c->words >= 2) {
 			size_t lw = last_name_word(doc, c->best_first, c->best_last);
 			size_t prev = lw;
@@ -1042,8 +1064,7 @@ static ws_status cand_entity(ws_doc *doc, names *nm, long k, long *out)
 		return WS_ERR_NOMEM;
 	ws_entity_work *e = &doc->entities[doc->nentities];
 	memset(e, 0, sizeof *e);
-	bool person = c->cls != CLS_ORG;
-	if (!pool_add_name(doc, c->best_first, c->best_last, person, c->compound, &e->name_off))
+	if (!pool_add_name(doc, c->best_first, c->best_last, &e->name_off))
 		return WS_ERR_NOMEM;
 	bool ok = c->role_first < c->role_last
 			  ? pool_add(doc, doc->tokens[c->role_first].start, doc->tokens[c->role_last - 1].end, &e->role_off)
@@ -1318,10 +1339,10 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		} else if (person < 0)
 			person = (long)i;
 	}
-	if (person >= 0)
-		return person;
-	if (org >= 0)
-		return org;
+	if (person >= 0 || org >= 0) {
+		*possessed = last;
+		return person >= 0 ? person : org;
+	}
 	if (owner >= 0) {
 		/* the thing possessed or modified: "Trump’s presidential
 		 * campaign", "A Quinnipiac University poll" */
