@@ -65,8 +65,12 @@ def test_to_dataframe(model):
     records = list(model.extract_many(TEXTS, threads=2))
     frame = whosaid.to_dataframe(records)
     assert len(frame) == sum(len(r["attributions"]) for r in records)
-    assert list(frame.columns[:4]) == ["id", "type", "speaker", "speaker_kind"]
+    assert list(frame.columns[:5]) == ["id", "type", "speaker", "speaker_kind", "speaker_gender"]
     assert "Mara Lindqvist" in set(frame["speaker"])
+    # a person's gender, None for what is not a person
+    persons = frame[frame["speaker_kind"] == "person"]
+    assert set(persons["speaker_gender"]) <= {"female", "male", "unknown"}
+    assert frame[frame["speaker_kind"] != "person"]["speaker_gender"].isna().all()
 
 
 def test_threads_scale(model, example_text):

@@ -192,7 +192,8 @@ class Model:
 def to_dataframe(records):
     """A pandas DataFrame with one row per attribution of the records.
 
-    Columns: id, type, speaker, speaker_kind, source, cue, content (the
+    Columns: id, type, speaker, speaker_kind, speaker_gender (female, male
+    or unknown for a person, None otherwise), source, cue, content (the
     fragments joined by " … "), addressee, confidence, and the code point
     offsets content_start and content_end of the first and last fragment.
     Needs pandas.
@@ -210,6 +211,7 @@ def to_dataframe(records):
                 "type": a["type"],
                 "speaker": a["speaker"]["name"] if a["speaker"] else None,
                 "speaker_kind": a["speaker"]["kind"] if a["speaker"] else None,
+                "speaker_gender": a["speaker"].get("gender") if a["speaker"] else None,
                 "source": span_text(a["source"]),
                 "cue": span_text(a["cue"]),
                 "content": " … ".join(s["text"] for s in a["content"]),
@@ -218,6 +220,6 @@ def to_dataframe(records):
                 "content_start": a["content"][0]["start"] if a["content"] else None,
                 "content_end": a["content"][-1]["end"] if a["content"] else None,
             })
-    columns = ["id", "type", "speaker", "speaker_kind", "source", "cue", "content", "addressee", "confidence",
-               "content_start", "content_end"]
+    columns = ["id", "type", "speaker", "speaker_kind", "speaker_gender", "source", "cue", "content", "addressee",
+               "confidence", "content_start", "content_end"]
     return pandas.DataFrame(rows, columns=columns)
