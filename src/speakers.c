@@ -54,7 +54,12 @@ static const char *const organization_words[] = {
 	"fbi", "cia", "cnn", "nbc", "abc", "cbs", "fox", "msnbc", "reuters", "politico", "gop", "nato",
 	"white", "league", "board", "organization", "coalition", "fund", "alliance", "club", "church",
 	"army", "navy", "pentagon", "kremlin", "government", "parliament", "tribune", "herald",
-	"magazine", "poll", "survey", "report", "study", "statement", "website", "blog", "twitter", NULL};
+	"magazine", "poll", "survey", "report", "study", "statement", "website", "blog", "twitter",
+	"hotels", "airlines", "motors", "media", "industries", "systems", "technologies", "energy", "partners",
+	"holdings", "capital", "labs", "pictures", "studios", "records", "communications", "consult", "research",
+	"strategies", "inc", "llc", "ltd", "co.", "corporation", "companies", "foods", "stores", "brands",
+	"entertainment", "insurance", "institution", "society", "ledger", "gazette", "courier", "chronicle",
+	"daily", "weekly", "radio", "television", "channel", "tv", "broadcasting", "fargo", "sachs", NULL};
 
 /* Plurals that name a group, not a person, even capitalized. */
 static const char *const group_nouns[] = {
@@ -73,6 +78,13 @@ static const char *const not_names[] = {
 	"she", "they", "we", "i", "his", "her", "their", "its", "our", "my", "some", "many", "other",
 	"another", "one", "two", "three", "according", "meanwhile", "however", "still", "yet", "so", NULL};
 
+/* Days and months: capitalized, never a speaker's name ("an ABC7 poll
+ * published on Sunday").  May stays out: it is a surname too often. */
+static const char *const calendar_words[] = {
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+	"april", "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.",
+	"aug.", "sept.", "oct.", "nov.", "dec.", NULL};
+
 static bool listed(const ws_doc *doc, size_t i, const char *const *list)
 {
 	const ws_token *t = &doc->tokens[i];
@@ -82,7 +94,7 @@ static bool listed(const ws_doc *doc, size_t i, const char *const *list)
 static bool capitalized_word(const ws_doc *doc, size_t i)
 {
 	const ws_token *t = &doc->tokens[i];
-	return t->kind == WS_TOK_WORD && (t->flags & WS_TF_CAPITALIZED);
+	return t->kind == WS_TOK_WORD && (t->flags & WS_TF_CAPITALIZED) && !listed(doc, i, calendar_words);
 }
 
 /* Append text[start..end) to the string pool with runs of whitespace made
@@ -196,9 +208,10 @@ static source_parts read_source(const ws_doc *doc, size_t first, size_t last)
 	}
 	/* titles in front of the name are the role: "Vice President" */
 	size_t n = run_first;
-	while (n < run_last && listed(doc, n, titles))
+	/* and so are the words that open a sentence: "An ABC7 poll" */
+	while (n < run_last && (listed(doc, n, titles) || listed(doc, n, not_names)))
 		n++;
-	if (n < run_last && !listed(doc, n, not_names) && !(run_last == n + 1 && listed(doc, n, group_nouns))) {
+	if (n < run_last && !(run_last == n + 1 && listed(doc, n, group_nouns))) {
 		p.name_first = n;
 		p.name_last = run_last;
 		/* a name never ends in a possessive of something else: keep it */
@@ -664,6 +677,13 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 		else if (in_list(doc, i, not_names) && i == cut)
 			cut = i + 1;
 	}
+	/* "Secretary of State Ann Hale": an office named with "of" keeps
+	 * its words, as long as two name words are left */
+	if (cut > first && cut < last && in_list(doc, cut, (const char *const[]){"of", NULL})) {
+		cut++;
+		while (cut < last && last - cut > 2 && capitalized_word(doc, cut))
+			cut++;
+	}
 	/* a title run never swallows the whole name */
 	while (cut < last && doc->tokens[cut].kind != WS_TOK_WORD)
 		cut++;
@@ -768,6 +788,10 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			while (j < doc->ntokens && doc->ner[j] == tag + 1 && !possessive(doc, j - 1))
 				j++;
 			cls = c == 1 ? CLS_PERSON : CLS_ORG;
+			/* ...and a name ending in an organization's word ("Lyle
+			 * Hotels", "Valley Ledger") is no person's */
+			if (cls == CLS_PERSON && j - i >= 2 && in_list(doc, j - 1, organization_words))
+				cls = CLS_ORG;
 			/* the tagger calls many a two- or three-word person's name
 			 * an organization; without an organization's word or an
 			 * acronym in it, the name decides */
@@ -812,7 +836,8 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			m.honorific = in_list(doc, m.first - 1, (const char *const[]){"mr", "mr.", NULL}) ? 1 : -1;
 		if (m.honorific && m.cls == CLS_UNKNOWN)
 			m.cls = CLS_PERSON;
-		bool group = m.last == m.first + 1 && in_list(doc, m.first, group_nouns);
+		bool group = m.last == m.first + 1 && (in_list(doc, m.first, group_nouns) ||
+						       in_list(doc, m.first, calendar_words));
 		if (count_name_words(doc, m.first, m.last) > 0 && !group && !in_list(doc, m.first, not_names) &&
 		    !push_mention(doc, nm, &cap, m))
 			return WS_ERR_NOMEM;
@@ -875,15 +900,19 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 				score = 600;
 			}
 		} else {
-			if (c->last_key == lk && (c->words >= 2 || c->cls == m->cls || m->cls == CLS_UNKNOWN ||
-						  c->cls == CLS_UNKNOWN)) {
+			/* a person's surname never joins an organization that ends
+			 * in it ("Trump" and a mistagged "Washington Post Trump") */
+			if (c->last_key == lk && !(c->cls == CLS_ORG && m->cls == CLS_PERSON) &&
+			    (c->words >= 2 || c->cls == m->cls || m->cls == CLS_UNKNOWN || c->cls == CLS_UNKNOWN)) {
 				score = 500 + (c->words >= 2 ? 100 : 0);
 				int g = gender_sign(c);
 				if (m->honorific && g == m->honorific)
 					score += 200;
 				else if (m->honorific && g == -m->honorific)
 					score -= 300;
-			} else if (c->acronym && c->acronym == lk)
+			} else if (c->words >= 2 && c->cls == CLS_ORG && c->first_key == fk)
+				score = m->cls == CLS_PERSON ? 300 : 450; /* "Peabody" for "Peabody Energy" */
+			else if (c->acronym && c->acronym == lk)
 				score = 450; /* "AROS" for "Alliance to Reclaim Our Schools" */
 			else if (c->words >= 2 && c->first_key == fk && c->cls == CLS_PERSON && m->cls != CLS_ORG)
 				score = 100; /* "Hillary" for "Hillary Clinton" */
@@ -979,7 +1008,8 @@ static ws_status group_names(ws_doc *doc, names *nm)
 			c->cls = CLS_PERSON;
 		if (c->cls == CLS_ORG && c->words >= 2)
 			c->acronym = acronym_of(doc, c->best_first, c->best_last);
-		if (c->role_first == c->role_last && m->role_first < m->role_last) {
+		bool honorific_only = m->role_last == m->role_first + 1 && in_list(doc, m->role_first, honorifics);
+		if (c->role_first == c->role_last && m->role_first < m->role_last && !honorific_only) {
 			c->role_first = m->role_first;
 			c->role_last = m->role_last;
 		}
@@ -1320,7 +1350,9 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		if (m->last > last)
 			break;
 		const name_cand *c = &nm->c[m->cand];
-		bool owns = possessive(doc, m->last - 1);
+		bool owns = possessive(doc, m->last - 1) ||
+			    (m->last < last && doc->tokens[m->last].kind == WS_TOK_NUMBER &&
+			     bare_length(doc, m->last) < doc->tokens[m->last].end - doc->tokens[m->last].start);
 		bool modifier = !owns && m->last < last && doc->tokens[m->last].kind == WS_TOK_WORD &&
 				!capitalized_word(doc, m->last) && !in_list(doc, m->last, (const char *const[]){
 					"of", "for", "at", "and", "who", "which", "in", "with", "from", "on", "to", NULL});
@@ -1370,6 +1402,14 @@ static void source_role(const ws_doc *doc, const name_mention *m, size_t first, 
 		*rl = m->role_first < m->role_last && m->role_first > first ? m->role_first : m->first;
 		if (m->role_first < m->role_last && m->role_first >= first)
 			*rl = m->role_last;
+	} else if (m->last + 1 < last && in_list(doc, m->last, (const char *const[]){"of", "at", "for", "with", "from", NULL})) {
+		/* "Paul Aske of the Policy Institute in Denver": the employer */
+		*rf = m->last + 1;
+		size_t e = *rf;
+		while (e < last && !in_list(doc, e, (const char *const[]){"who", "which", NULL}) &&
+		       !(doc->tokens[e].kind == WS_TOK_PUNCT && doc->text[doc->tokens[e].start] == ','))
+			e++;
+		*rl = e;
 	} else {
 		size_t t = m->last;
 		while (t < last && !(doc->tokens[t].kind == WS_TOK_PUNCT && doc->text[doc->tokens[t].start] == ','))
@@ -1383,14 +1423,20 @@ static void source_role(const ws_doc *doc, const name_mention *m, size_t first, 
 			*rl = e;
 		}
 	}
-	while (*rf < *rl && (doc->tokens[*rf].kind != WS_TOK_WORD ||
+	while (*rf < *rl && (doc->tokens[*rf].kind == WS_TOK_PUNCT || doc->tokens[*rf].kind == WS_TOK_QUOTE ||
 			     in_list(doc, *rf, (const char *const[]){"the", "a", "an", NULL})))
 		(*rf)++;
-	while (*rf < *rl && (doc->tokens[*rl - 1].kind != WS_TOK_WORD ||
+	while (*rf < *rl && (doc->tokens[*rl - 1].kind == WS_TOK_PUNCT || doc->tokens[*rl - 1].kind == WS_TOK_QUOTE ||
 			     in_list(doc, *rl - 1, (const char *const[]){"the", "a", "an", "of", "from", "for", "at", "by", NULL})))
 		(*rl)--;
 	if (*rl == *rf + 1 && in_list(doc, *rf, honorifics))
 		*rl = *rf;
+	/* "A memo by Rita Lane": the thing said is no role of its maker */
+	for (size_t i = *rf; i < *rl; i++)
+		if (in_list(doc, i, document_nouns)) {
+			*rl = *rf;
+			break;
+		}
 }
 
 static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
@@ -1472,6 +1518,19 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		st = cand_entity(doc, nm, cand, &entity);
 		if (st != WS_OK)
 			return st;
+	}
+	/* what the source says of a person is evidence of gender: a pronoun
+	 * resolved to them, a gendered noun around the name ("a spokeswoman
+	 * for Lyle hotels, Tess Moor") */
+	long ek = cand_of_entity(nm, entity);
+	if (ek >= 0 && nm->c[ek].cls != CLS_ORG) {
+		int g = p.pronoun_person ? pronoun_gender(doc, first) : 0;
+		for (size_t i = first; !g && !p.pronoun_person && i < last; i++)
+			g = in_list(doc, i, male_words) ? 1 : in_list(doc, i, female_words) ? -1 : 0;
+		if (g > 0)
+			nm->c[ek].male++;
+		else if (g < 0)
+			nm->c[ek].female++;
 	}
 	if (entity < 0 && !p.pronoun_person && !p.pronoun_group && !p.relative) {
 		/* nothing in the article's names: the source as written, the old
@@ -1618,6 +1677,12 @@ ws_status ws_speakers_resolve(ws_doc *doc)
 		read_gender(doc, &nm);
 		for (size_t a = 0; a < doc->nattrs && st == WS_OK; a++)
 			st = resolve_source(doc, &nm, a);
+	}
+	/* the gender once every source has given its evidence */
+	for (size_t e = 0; st == WS_OK && e < doc->nentities; e++) {
+		long k = cand_of_entity(&nm, (long)e);
+		if (k >= 0 && doc->entities[e].pub.kind != WS_ENTITY_ORGANIZATION)
+			doc->entities[e].pub.gender = cand_gender(&nm.c[k]);
 	}
 	ws_mem_release(&doc->allocator, nm.m);
 	ws_mem_release(&doc->allocator, nm.c);
