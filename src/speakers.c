@@ -76,7 +76,8 @@ static const char *const relative_pronouns[] = {"who", "which", "that", NULL};
 static const char *const not_names[] = {
 	"the", "a", "an", "but", "and", "in", "on", "at", "this", "that", "these", "those", "it", "he",
 	"she", "they", "we", "i", "his", "her", "their", "its", "our", "my", "some", "many", "other",
-	"another", "one", "two", "three", "according", "meanwhile", "however", "still", "yet", "so", NULL};
+	"another", "one", "two", "three", "according", "meanwhile", "however", "still", "yet", "so", "said",
+	"says", "told", "added", "asked", NULL};
 
 /* Days and months: capitalized, never a speaker's name ("an ABC7 poll
  * published on Sunday").  May stays out: it is a surname too often. */
@@ -209,7 +210,7 @@ static source_parts read_source(const ws_doc *doc, size_t first, size_t last)
 	/* titles in front of the name are the role: "Vice President" */
 	size_t n = run_first;
 	/* and so are the words that open a sentence: "An ABC7 poll" */
-	while (n < run_last && (listed(doc, n, titles) || listed(doc, n, not_names)))
+	while (n < run_last && ((n + 1 < run_last && listed(doc, n, titles)) || listed(doc, n, not_names)))
 		n++;
 	if (n < run_last && !(run_last == n + 1 && listed(doc, n, group_nouns))) {
 		p.name_first = n;
@@ -389,7 +390,8 @@ static const char *const person_titles[] = {
 	"rapper", "comedian", "commentator", "businessman", "businesswoman", "billionaire", "lawyer",
 	"counsel", "prosecutor", "treasurer", "superintendent", "principal", "coach", "pastor", "bishop",
 	"cardinal", "rabbi", "imam", "sister", "brother", "father", "dean", "provost", "chairperson",
-	"premier", "attorney-general", "surgeon", "dictator", "strongman", "envoy", "lt.gov.", "u.s.", NULL};
+	"premier", "attorney-general", "surgeon", "dictator", "strongman", "envoy", "lt.gov.", "u.s.",
+	"presidential", "libertarian", "gop", "independent", "nominee", NULL};
 
 static const char *const male_words[] = {
 	"mr", "mr.", "he", "him", "his", "himself", "congressman", "spokesman", "chairman", "businessman",
@@ -665,6 +667,15 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 				t = i;
 		if (t < last && count_name_words(doc, t + 1, last) >= 2 && !has_org_word(doc, t + 1, last))
 			m->cls = CLS_PERSON;
+		/* "Washington Post Trump": the tagger ran an outlet into the
+		 * surname after it; the last word is the person's */
+		else if (last - first >= 3 && in_list(doc, last - 2, organization_words) &&
+			 !in_list(doc, last - 1, organization_words) && capitalized_word(doc, last - 1) &&
+			 !(doc->tokens[last - 1].flags & WS_TF_ALLCAPS)) {
+			m->first = (uint32_t)(last - 1);
+			m->cls = CLS_UNKNOWN;
+			return;
+		}
 	}
 	for (size_t i = first; i + 1 < last; i++) {
 		bool title = in_list(doc, i, person_titles) && m->cls != CLS_ORG;
@@ -681,7 +692,8 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 	 * its words, as long as two name words are left */
 	if (cut > first && cut < last && in_list(doc, cut, (const char *const[]){"of", NULL})) {
 		cut++;
-		while (cut < last && last - cut > 2 && capitalized_word(doc, cut))
+		while (cut < last && last - cut > 2 &&
+		       (capitalized_word(doc, cut) || in_list(doc, cut, (const char *const[]){"the", NULL})))
 			cut++;
 	}
 	/* a title run never swallows the whole name */
@@ -892,6 +904,9 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 				score = 900;  /* "Wasserman Schultz" after "Debbie Wasserman Schultz" */
 			else if (c->words == 1 && c->last_key == lk && !org)
 				score = 800;  /* "Hale" first, "Ann Hale" later */
+			else if (!org && c->words >= 2 && c->words < words && c->last_key == lk &&
+				 ends_with_words(doc, m->first, m->last, c->best_first, c->best_last))
+				score = 850;  /* "De Blasio" first, "Bill de Blasio" later */
 			else if (org && c->words == 1 && c->last_key == acronym_of(doc, m->first, m->last))
 				score = 700;  /* "the RNC", then its name in full */
 			else if (org && c->cls == CLS_ORG && c->words > words && c->last_key == lk &&
@@ -909,14 +924,14 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 				if (m->honorific && g == m->honorific)
 					score += 200;
 				else if (m->honorific && g == -m->honorific)
-					score -= 300;
+					score = -1; /* "Mr. Obama" is not Michelle Obama */
 			} else if (c->words >= 2 && c->cls == CLS_ORG && c->first_key == fk)
 				score = m->cls == CLS_PERSON ? 300 : 450; /* "Peabody" for "Peabody Energy" */
 			else if (c->acronym && c->acronym == lk)
 				score = 450; /* "AROS" for "Alliance to Reclaim Our Schools" */
 			else if (c->words >= 2 && c->first_key == fk && c->cls == CLS_PERSON && m->cls != CLS_ORG)
 				score = 100; /* "Hillary" for "Hillary Clinton" */
-			if (score >= 0)
+			if (score > 0)
 				score += c->count > 50 ? 50 : (long)c->count;
 		}
 		if (score > best_score) {
@@ -1251,6 +1266,12 @@ static size_t head_noun(const ws_doc *doc, size_t first, size_t last)
  * matching "Sen.", governor "Gov.")? */
 static bool role_holds(const ws_doc *doc, size_t first, size_t last, size_t noun)
 {
+	/* a vice president is not the president, nor a deputy the chief */
+	for (size_t i = first; i < last; i++)
+		if (in_list(doc, i, (const char *const[]){"vice", "deputy", "assistant", "lt.", "lieutenant", NULL}) &&
+		    i + 1 < doc->ntokens && !in_list(doc, noun - 1, (const char *const[]){"vice", "deputy", "assistant",
+										    "lt.", "lieutenant", NULL}))
+			return false;
 	static const char *const pairs[][2] = {
 		{"senator", "sen."}, {"governor", "gov."}, {"representative", "rep."}, {"congressman", "rep."},
 		{"congresswoman", "rep."}, {"secretary", "sec."}, {"general", "gen."}, {"nominee", "candidate"},
@@ -1270,6 +1291,36 @@ static bool role_holds(const ws_doc *doc, size_t first, size_t last, size_t noun
 				return true;
 	}
 	return false;
+}
+
+/* The party a run of words names: 1 Republican (GOP), 2 Democratic, 3
+ * Libertarian, 4 Green; 0 for none.  "The Republican nominee" must not be
+ * the Democrat the article also calls a nominee. */
+static int party_of(const ws_doc *doc, size_t first, size_t last)
+{
+	for (size_t i = first; i < last && i < doc->ntokens; i++) {
+		if (in_list(doc, i, (const char *const[]){"republican", "republicans", "gop", "r", NULL}))
+			return 1;
+		if (in_list(doc, i, (const char *const[]){"democratic", "democrat", "democrats", "d", NULL}))
+			return 2;
+		if (in_list(doc, i, (const char *const[]){"libertarian", NULL}))
+			return 3;
+		if (in_list(doc, i, (const char *const[]){"green", NULL}))
+			return 4;
+	}
+	return 0;
+}
+
+/* The party a candidate's titles give it, over all its mentions. */
+static int cand_party(const ws_doc *doc, const names *nm, long k)
+{
+	for (size_t i = 0; i < nm->nm; i++)
+		if (nm->m[i].cand == k && nm->m[i].role_first < nm->m[i].role_last) {
+			int p = party_of(doc, nm->m[i].role_first, nm->m[i].role_last);
+			if (p)
+				return p;
+		}
+	return 0;
 }
 
 /* A description's referent: "the senator" is the person the article calls
@@ -1294,25 +1345,33 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 	size_t at = mention_at(nm, first);
 	if (person) {
 		int want = in_list(doc, head, male_words) ? 1 : in_list(doc, head, female_words) ? -1 : 0;
+		int party = party_of(doc, first, head);
 		for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++) {
 			const name_mention *m = &nm->m[i];
 			const name_cand *c = &nm->c[m->cand];
 			if (c->cls != CLS_ORG && gender_fits(c, want) &&
 			    (role_holds(doc, m->role_first, m->role_last, head) ||
-			     role_holds(doc, c->role_first, c->role_last, head)))
-				return m->cand;
+			     role_holds(doc, c->role_first, c->role_last, head))) {
+				int p = party ? cand_party(doc, nm, m->cand) : 0;
+				if (!p || p == party)
+					return m->cand;
+			}
 		}
 		for (size_t i = at, seen = 0; i < nm->nm && seen < MENTION_REACH; i++, seen++) {
 			const name_mention *m = &nm->m[i];
-			if (nm->c[m->cand].cls != CLS_ORG && role_holds(doc, m->role_first, m->role_last, head))
-				return m->cand;
+			if (nm->c[m->cand].cls != CLS_ORG && role_holds(doc, m->role_first, m->role_last, head)) {
+				int p = party ? cand_party(doc, nm, m->cand) : 0;
+				if (!p || p == party)
+					return m->cand;
+			}
 		}
 		/* no title to match: the article's main person */
 		long best = -1;
 		uint32_t most = 1;
 		for (size_t k = 0; k < nm->nc; k++) {
 			const name_cand *c = &nm->c[k];
-			if (c->cls != CLS_ORG && c->words >= 2 && gender_fits(c, want) && c->count > most) {
+			if (c->cls != CLS_ORG && c->words >= 2 && gender_fits(c, want) && c->count > most &&
+			    (!party || !cand_party(doc, nm, (long)k) || cand_party(doc, nm, (long)k) == party)) {
 				most = c->count;
 				best = (long)k;
 			}
