@@ -251,6 +251,21 @@ speaker-eval: all
 		--pred $(BUILD)/speaker-eval/$(MODEL)/dev.jsonl --json $(BUILD)/speaker-eval/$(MODEL)/dev-speakers.json
 .PHONY: speaker-eval models
 
+# The pronoun ranker (src/speaker_ranker.h): features of every he/she of the
+# train split as speakers.c computes them, fitted to the silver CoreNLP
+# coreference chains of the pronouns inside gold sources by
+# tools/train_speaker_ranker.py (MODEL=news: the name tagger's names).
+$(BUILD)/tools/speaker_features: tools/speaker_features.c $(BUILD)/libwhosaid.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -iquote src $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libwhosaid.a -lm
+speaker-ranker: $(BUILD)/tools/speaker_features
+	$(BUILD)/tools/speaker_features $(MODEL) $(SHARED)/data/polnear/train/text/*.txt > $(BUILD)/speaker-rows.tsv
+	$(PYTHON) tools/train_speaker_ranker.py --rows $(BUILD)/speaker-rows.tsv \
+		--conllu $(SHARED)/data/polnear/silver/train.conllu --coref $(SHARED)/data/polnear/silver/train.coref.jsonl \
+		--sources $(SHARED)/data/polnear/train/attributions --seed $(SEED) > src/speaker_ranker.h.tmp
+	mv src/speaker_ranker.h.tmp src/speaker_ranker.h
+.PHONY: speaker-ranker
+
 # Load time, throughput and memory of MODEL on the dev split repeated to 50 MB
 # (see docs/performance.md); bench-all does the same for each model in turn.
 bench: all

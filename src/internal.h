@@ -110,6 +110,7 @@ typedef struct ws_entity_work {
 	size_t name_off, role_off;   /* into doc->strings */
 	size_t mention_first;        /* index into doc->mentions */
 	uint32_t last_word;          /* hash of the name's last word */
+	int32_t cand;                /* speakers.c: the article's name it is, or -1 */
 } ws_entity_work;
 
 struct ws_doc {
@@ -187,6 +188,15 @@ ws_status ws_tag_document(ws_doc *doc, const ws_model *model);
 ws_status ws_attributions_find(ws_doc *doc, const ws_model *model);
 ws_status ws_roles_label(ws_doc *doc, const ws_model *model);
 ws_status ws_speakers_resolve(ws_doc *doc);
+
+/* The pronoun ranker's training rows (tools/speaker_features.c): for each
+ * he/she/him/her/his of an analysed document, each candidate person with
+ * its features, and the code point spans of its mentions before the
+ * pronoun, for aligning with coreference chains. */
+#define WS_RANK_FEATURES 17
+typedef void ws_rank_row_fn(void *ctx, size_t pronoun_start, size_t pronoun_end, long cand,
+			    const double *features, const size_t *spans, size_t nspans);
+ws_status ws_speakers_rank_rows(ws_doc *doc, ws_rank_row_fn *row, void *ctx);
 
 /* The stages up to and including the rules' attributions: what the
  * learned labeller reads (doc.c). */

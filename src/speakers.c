@@ -27,6 +27,7 @@
  */
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,6 +321,7 @@ static ws_status new_entity(ws_doc *doc, size_t name_start, size_t name_end, siz
 	if (!ok)
 		return WS_ERR_NOMEM;
 	e->pub.kind = kind;
+	e->cand = -1;
 	e->last_word = ws_word_hash(last_word(pool(doc, e->name_off)), strlen(last_word(pool(doc, e->name_off))));
 	*out = (long)doc->nentities++;
 	return WS_OK;
@@ -370,6 +372,7 @@ typedef struct names {
 	size_t nc;
 	int32_t *entity_cand;           /* per entity, its candidate or -1 */
 	size_t entity_cap;
+	bool rule_pronouns;             /* the ranker off: how its training rows are made */
 } names;
 
 /* Titles, offices and descriptive words that stand before a person's name
@@ -1123,6 +1126,7 @@ static ws_status cand_entity(ws_doc *doc, names *nm, long k, long *out)
 	const char *name = pool(doc, e->name_off);
 	e->last_word = ws_word_hash(last_word(name), strlen(last_word(name)));
 	c->entity = (int32_t)doc->nentities;
+	e->cand = (int32_t)k;
 	*out = (long)doc->nentities++;
 	return note_entity(doc, nm, *out, k) ? WS_OK : WS_ERR_NOMEM;
 }
@@ -1157,6 +1161,7 @@ static ws_status campaign_entity(ws_doc *doc, names *nm, long k, size_t noun, lo
 		return WS_ERR_NOMEM;
 	e->pub.kind = WS_ENTITY_ORGANIZATION;
 	e->last_word = ws_word_hash(last_word(buf), strlen(last_word(buf)));
+	e->cand = -1;
 	c->campaign = (int32_t)doc->nentities;
 	*out = (long)doc->nentities++;
 	return note_entity(doc, nm, *out, -1) ? WS_OK : WS_ERR_NOMEM;
@@ -1190,14 +1195,26 @@ static bool gender_fits(const name_cand *c, int want)
 #define PRONOUN_REACH 16
 #define MENTION_REACH 64
 
-/* The referent of a pronoun: the latest speaker of its kind and gender,
- * else the latest person or organization of its kind and gender named
- * before it.  News continues with the person just quoted far more often
- * than with anyone else named in between (measured on PolNeAR dev; see
- * docs/accuracy.md). */
+/* The referent of a pronoun.  He and she go to the ranker below.  Else,
+ * and for it, they and I: the latest speaker of its kind and gender, else
+ * the latest person or organization of its kind and gender named before
+ * it: news continues with the person just quoted far more often than with
+ * anyone else named in between. */
+static long rank_pronoun(const ws_doc *doc, const names *nm, size_t pron, int want);
+
 static long resolve_pronoun(ws_doc *doc, names *nm, size_t index, size_t at, bool person, int want, long *cand)
 {
 	*cand = -1;
+	if (person && want && !nm->rule_pronouns) {
+		/* he and she: the learned ranker, which on dev resolves a few
+		 * more than the rule below (docs/accuracy.md); the rule stays
+		 * for the rest, and for a speaker the article never names */
+		long k = rank_pronoun(doc, nm, at, want);
+		if (k >= 0) {
+			*cand = k;
+			return -2;
+		}
+	}
 	for (size_t a = index; a-- > 0 && index - a <= PRONOUN_REACH;) {
 		long sp = doc->attrs[a].pub.speaker;
 		if (sp < 0)
@@ -1231,6 +1248,134 @@ static long resolve_pronoun(ws_doc *doc, names *nm, size_t index, size_t at, boo
 		}
 	}
 	return -1;
+}
+
+/* ------------------------------------------------ the pronoun ranker
+ *
+ * He and she are resolved by a linear ranking model over the persons
+ * named before the pronoun: its weights (speaker_ranker.h) were fitted by
+ * tools/train_speaker_ranker.py to the silver CoreNLP coreference chains
+ * of PolNeAR's train split, on the features below as this file computes
+ * them (tools/speaker_features.c dumps them).  Gender and kind agreement
+ * stay hard constraints: a candidate of the other gender is never scored.
+ * Whether the ranker or the latest-speaker rule decides is chosen on dev
+ * (docs/accuracy.md). */
+#include "speaker_ranker.h"
+
+#define RANK_CANDIDATES 16
+
+/* The latest speaker before byte pos that a pronoun of gender want can
+ * be (the rule's choice), as a candidate, or -1. */
+static long compatible_speaker(const ws_doc *doc, const names *nm, size_t pos, int want)
+{
+	size_t seen = 0;
+	for (size_t a = doc->nattrs; a-- > 0 && seen < PRONOUN_REACH;) {
+		const ws_attr_work *w = &doc->attrs[a];
+		if (w->pub.source.start >= w->pub.source.end || w->pub.source.end > pos || w->pub.speaker < 0)
+			continue;
+		seen++;
+		long k = doc->entities[w->pub.speaker].cand;
+		if (k >= 0 && nm->c[k].cls != CLS_ORG && gender_fits(&nm->c[k], want))
+			return k;
+	}
+	return -1;
+}
+
+/* The latest attributions whose sources end before byte pos, newest
+ * first: their speakers' candidates (-1 for none), up to n. */
+static void recent_speakers(const ws_doc *doc, size_t pos, long *out, size_t n)
+{
+	size_t k = 0;
+	for (size_t a = doc->nattrs; a-- > 0 && k < n;) {
+		const ws_attr_work *w = &doc->attrs[a];
+		if (w->pub.source.start >= w->pub.source.end || w->pub.source.end > pos || w->pub.speaker < 0)
+			continue;
+		out[k++] = doc->entities[w->pub.speaker].cand;
+	}
+	while (k < n)
+		out[k++] = -1;
+}
+
+static void rank_features(const ws_doc *doc, const names *nm, size_t pron, int want, long k, size_t latest,
+			  size_t between, const long *recent, double *f)
+{
+	const name_cand *c = &nm->c[k];
+	const name_mention *m = &nm->m[latest];
+	memset(f, 0, WS_RANK_FEATURES * sizeof *f);
+	int g = gender_sign(c);
+	int32_t ps = doc->tokens[pron].sentence, ms = doc->tokens[m->first].sentence;
+	size_t sd = ps > ms ? (size_t)(ps - ms) : 0;
+	size_t count = 0;
+	for (size_t i = 0; i <= latest; i++)
+		count += nm->m[i].cand == k;
+	bool opens = latest == 0 || doc->tokens[nm->m[latest - 1].first].sentence != ms;
+	f[0] = 1;
+	f[1] = want && g == want;
+	f[2] = g == 0;
+	f[3] = c->cls == CLS_PERSON;
+	f[4] = log1p((double)between);
+	f[5] = sd == 0;
+	f[6] = sd == 1;
+	f[7] = sd >= 2 ? log1p((double)sd) : 0;
+	f[8] = recent[0] == k;
+	f[9] = recent[1] == k || recent[2] == k;
+	f[10] = log1p((double)count);
+	f[11] = opens;
+	f[12] = c->words >= 2;
+	f[13] = doc->tokens[m->first].quote >= 0;
+	f[14] = compatible_speaker(doc, nm, doc->tokens[pron].start, want) == k;
+	/* parallelism: a pronoun opening its sentence continues a name that
+	 * opened one */
+	f[15] = opens && (doc->tokens[pron].flags & WS_TF_SENT_START);
+	f[16] = doc->sentences[ps].paragraph == doc->sentences[ms].paragraph;
+}
+
+/* The candidates for a pronoun at token pron: the distinct persons among
+ * the MENTION_REACH names before it, of its gender or none, latest first.
+ * Returns how many; latest[i] is the index of each one's latest mention
+ * and between[i] how many names stand between it and the pronoun. */
+static size_t rank_candidates(const names *nm, size_t pron, int want, long *cands, size_t *latest, size_t *between)
+{
+	size_t n = 0, i = mention_at(nm, pron), names_between = 0;
+	for (size_t seen = 0; i-- > 0 && seen < MENTION_REACH && n < RANK_CANDIDATES; seen++, names_between++) {
+		long k = nm->m[i].cand;
+		const name_cand *c = &nm->c[k];
+		if (nm->m[i].last > pron || c->cls == CLS_ORG || !gender_fits(c, want) ||
+		    !(c->cls == CLS_PERSON || c->words >= 2))
+			continue;
+		bool dup = false;
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = cands[j] == k;
+		if (dup)
+			continue;
+		cands[n] = k;
+		latest[n] = i;
+		between[n] = names_between;
+		n++;
+	}
+	return n;
+}
+
+/* The best-ranked candidate for a he or she at token pron, or -1. */
+static long rank_pronoun(const ws_doc *doc, const names *nm, size_t pron, int want)
+{
+	long cands[RANK_CANDIDATES], recent[3];
+	size_t latest[RANK_CANDIDATES], between[RANK_CANDIDATES];
+	size_t n = rank_candidates(nm, pron, want, cands, latest, between);
+	recent_speakers(doc, doc->tokens[pron].start, recent, 3);
+	long best = -1;
+	double best_score = 0;
+	for (size_t i = 0; i < n; i++) {
+		double f[WS_RANK_FEATURES], score = 0;
+		rank_features(doc, nm, pron, want, cands[i], latest[i], between[i], recent, f);
+		for (size_t j = 0; j < WS_RANK_FEATURES; j++)
+			score += ranker_weights[j] * f[j];
+		if (best < 0 || score > best_score) {
+			best = cands[i];
+			best_score = score;
+		}
+	}
+	return best;
 }
 
 static int pronoun_gender(const ws_doc *doc, size_t i)
@@ -1724,6 +1869,57 @@ static ws_status collect_mentions(ws_doc *doc)
 		doc->mentions[e->mention_first + e->pub.mention_count++] = (ws_span){doc->tokens[i].start, end};
 	}
 	return WS_OK;
+}
+
+ws_status ws_speakers_rank_rows(ws_doc *doc, ws_rank_row_fn *row, void *ctx)
+{
+	/* The speakers are resolved again with the rule for pronouns, so
+	 * that the features that depend on who spoke before do not depend on
+	 * the weights being fitted: the rows are the same whatever the
+	 * weights in speaker_ranker.h. */
+	names nm = {0};
+	nm.rule_pronouns = true;
+	doc->nentities = 0;
+	for (size_t a = 0; a < doc->nattrs; a++)
+		doc->attrs[a].pub.speaker = -1;
+	ws_status st = collect_names(doc, &nm);
+	if (st == WS_OK)
+		st = group_names(doc, &nm);
+	if (st == WS_OK) {
+		read_gender(doc, &nm);
+		for (size_t a = 0; a < doc->nattrs && st == WS_OK; a++)
+			st = resolve_source(doc, &nm, a);
+	}
+	size_t *spans = NULL;
+	if (st == WS_OK && !(spans = ws_mem_alloc(&doc->allocator, 2 * (MENTION_REACH + 1) * sizeof *spans)))
+		st = WS_ERR_NOMEM;
+	for (size_t t = 0; st == WS_OK && t < doc->ntokens; t++) {
+		int want = pronoun_gender(doc, t);
+		if (!want)
+			continue;
+		long cands[RANK_CANDIDATES], recent[3];
+		size_t latest[RANK_CANDIDATES], between[RANK_CANDIDATES];
+		size_t n = rank_candidates(&nm, t, want, cands, latest, between);
+		recent_speakers(doc, doc->tokens[t].start, recent, 3);
+		for (size_t i = 0; i < n; i++) {
+			double f[WS_RANK_FEATURES];
+			rank_features(doc, &nm, t, want, cands[i], latest[i], between[i], recent, f);
+			size_t ns = 0;
+			for (size_t j = mention_at(&nm, t), seen = 0; j-- > 0 && seen < MENTION_REACH; seen++)
+				if (nm.m[j].cand == cands[i]) {
+					spans[2 * ns] = ws_doc_codepoint_offset(doc, doc->tokens[nm.m[j].first].start);
+					spans[2 * ns + 1] = ws_doc_codepoint_offset(doc, doc->tokens[nm.m[j].last - 1].end);
+					ns++;
+				}
+			row(ctx, ws_doc_codepoint_offset(doc, doc->tokens[t].start),
+			    ws_doc_codepoint_offset(doc, doc->tokens[t].end), cands[i], f, spans, ns);
+		}
+	}
+	ws_mem_release(&doc->allocator, spans);
+	ws_mem_release(&doc->allocator, nm.m);
+	ws_mem_release(&doc->allocator, nm.c);
+	ws_mem_release(&doc->allocator, nm.entity_cand);
+	return st;
 }
 
 ws_status ws_speakers_resolve(ws_doc *doc)
