@@ -346,6 +346,7 @@ typedef struct name_mention {
 	uint32_t first, last;           /* the name proper, tokens, last exclusive */
 	uint32_t role_first, role_last; /* the titles before it: "Ohio Gov." */
 	int32_t cand;
+	uint32_t nth;                   /* how many of its candidate's mentions come before it, and it */
 	uint8_t cls;
 	int8_t honorific;               /* +1 Mr., -1 Mrs./Ms./Miss, 0 none */
 } name_mention;
@@ -362,6 +363,7 @@ typedef struct name_cand {
 	int32_t entity;                 /* the entity it became, or -1 */
 	int32_t campaign;               /* the entity "<surname> campaign", or -1 */
 	int32_t female, male;           /* evidence */
+	int8_t party;                   /* party_of its titles, -1 until asked */
 	uint8_t cls;
 } name_cand;
 
@@ -835,7 +837,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 				j++;
 			cls = has_org_word(doc, i, j) ? CLS_ORG : CLS_UNKNOWN;
 		}
-		name_mention m = {(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)i, -1, cls, 0};
+		name_mention m = {(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)i, -1, 0, cls, 0};
 		split_titles(doc, &m);
 		if (m.role_first == m.role_last)
 			titles_before(doc, &m);
@@ -993,6 +995,7 @@ static ws_status group_names(ws_doc *doc, names *nm)
 			c->last_key = key_of(doc, last_name_word(doc, m->first, m->last));
 			c->cls = m->cls;
 			c->entity = c->campaign = -1;
+			c->party = -1;
 			k = (long)nm->nc++;
 		}
 		name_cand *c = &nm->c[k];
@@ -1051,6 +1054,12 @@ static ws_status group_names(ws_doc *doc, names *nm)
  * and a common first name add to it. */
 static void read_gender(const ws_doc *doc, names *nm)
 {
+	/* each mention's rank among its candidate's, for the ranker's
+	 * salience, counted once here rather than per pronoun */
+	for (size_t k = 0; k < nm->nc; k++)
+		nm->c[k].count = 0;
+	for (size_t i = 0; i < nm->nm; i++)
+		nm->m[i].nth = ++nm->c[nm->m[i].cand].count;
 	for (size_t i = 0; i < nm->nm; i++) {
 		const name_mention *m = &nm->m[i];
 		name_cand *c = &nm->c[m->cand];
@@ -1264,12 +1273,29 @@ static long resolve_pronoun(ws_doc *doc, names *nm, size_t index, size_t at, boo
 
 #define RANK_CANDIDATES 16
 
+/* Where to start looking back from byte pos among the attributions (in
+ * text order of their contents): just past the last whose content starts
+ * before pos, and a few more whose source may still come before pos ("Doe
+ * said that ..." puts the content after its source). */
+static size_t attributions_before(const ws_doc *doc, size_t pos)
+{
+	size_t lo = 0, hi = doc->nattrs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (doc->attrs[mid].sort_key < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo + 8 < doc->nattrs ? lo + 8 : doc->nattrs;
+}
+
 /* The latest speaker before byte pos that a pronoun of gender want can
  * be (the rule's choice), as a candidate, or -1. */
 static long compatible_speaker(const ws_doc *doc, const names *nm, size_t pos, int want)
 {
 	size_t seen = 0;
-	for (size_t a = doc->nattrs; a-- > 0 && seen < PRONOUN_REACH;) {
+	for (size_t a = attributions_before(doc, pos); a-- > 0 && seen < PRONOUN_REACH;) {
 		const ws_attr_work *w = &doc->attrs[a];
 		if (w->pub.source.start >= w->pub.source.end || w->pub.source.end > pos || w->pub.speaker < 0)
 			continue;
@@ -1286,7 +1312,7 @@ static long compatible_speaker(const ws_doc *doc, const names *nm, size_t pos, i
 static void recent_speakers(const ws_doc *doc, size_t pos, long *out, size_t n)
 {
 	size_t k = 0;
-	for (size_t a = doc->nattrs; a-- > 0 && k < n;) {
+	for (size_t a = attributions_before(doc, pos); a-- > 0 && k < n;) {
 		const ws_attr_work *w = &doc->attrs[a];
 		if (w->pub.source.start >= w->pub.source.end || w->pub.source.end > pos || w->pub.speaker < 0)
 			continue;
@@ -1305,9 +1331,7 @@ static void rank_features(const ws_doc *doc, const names *nm, size_t pron, int w
 	int g = gender_sign(c);
 	int32_t ps = doc->tokens[pron].sentence, ms = doc->tokens[m->first].sentence;
 	size_t sd = ps > ms ? (size_t)(ps - ms) : 0;
-	size_t count = 0;
-	for (size_t i = 0; i <= latest; i++)
-		count += nm->m[i].cand == k;
+	size_t count = m->nth;
 	bool opens = latest == 0 || doc->tokens[nm->m[latest - 1].first].sentence != ms;
 	f[0] = 1;
 	f[1] = want && g == want;
@@ -1456,16 +1480,21 @@ static int party_of(const ws_doc *doc, size_t first, size_t last)
 	return 0;
 }
 
-/* The party a candidate's titles give it, over all its mentions. */
-static int cand_party(const ws_doc *doc, const names *nm, long k)
+/* The party a candidate's titles give it, over all its mentions: read
+ * for all candidates at the first question, so that descriptions stay
+ * linear in a long document. */
+static int cand_party(const ws_doc *doc, names *nm, long k)
 {
-	for (size_t i = 0; i < nm->nm; i++)
-		if (nm->m[i].cand == k && nm->m[i].role_first < nm->m[i].role_last) {
-			int p = party_of(doc, nm->m[i].role_first, nm->m[i].role_last);
-			if (p)
-				return p;
+	if (nm->c[k].party < 0) {
+		for (size_t j = 0; j < nm->nc; j++)
+			nm->c[j].party = 0;
+		for (size_t i = 0; i < nm->nm; i++) {
+			name_cand *c = &nm->c[nm->m[i].cand];
+			if (!c->party && nm->m[i].role_first < nm->m[i].role_last)
+				c->party = (int8_t)party_of(doc, nm->m[i].role_first, nm->m[i].role_last);
 		}
-	return 0;
+	}
+	return nm->c[k].party;
 }
 
 /* A description's referent: "the senator" is the person the article calls
@@ -1513,7 +1542,7 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 		/* no title to match: the article's main person */
 		long best = -1;
 		uint32_t most = 1;
-		for (size_t k = 0; k < nm->nc; k++) {
+		for (size_t k = nm->nc > CAND_REACH ? nm->nc - CAND_REACH : 0; k < nm->nc; k++) {
 			const name_cand *c = &nm->c[k];
 			if (c->cls != CLS_ORG && c->words >= 2 && gender_fits(c, want) && c->count > most &&
 			    (!party || !cand_party(doc, nm, (long)k) || cand_party(doc, nm, (long)k) == party)) {
@@ -1739,7 +1768,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	if (entity < 0 && !p.pronoun_person && !p.pronoun_group && !p.relative) {
 		/* nothing in the article's names: the source as written, the old
 		 * way (a name the tagger missed, a role, a group) */
-		name_mention probe = {(uint32_t)p.name_first, (uint32_t)p.name_last, 0, 0, -1,
+		name_mention probe = {(uint32_t)p.name_first, (uint32_t)p.name_last, 0, 0, -1, 0,
 				      (uint8_t)(has_org_word(doc, p.name_first, p.name_last) ? CLS_ORG : CLS_UNKNOWN), 0};
 		long k = p.name_first < p.name_last ? match_cand(doc, nm, &probe) : -1;
 		if (k >= 0) {
