@@ -69,7 +69,7 @@ static const char *const group_nouns[] = {
 	"lawmakers", "authorities", "investigators", "prosecutors", "observers", "economists",
 	"scientists", "researchers", "people", "witnesses", "organizers", "leaders", "members", NULL};
 
-static const char *const person_pronouns[] = {"he", "she", "him", "her", "i", "me", NULL};
+static const char *const person_pronouns[] = {"he", "she", "him", "her", "his", "i", "me", NULL};
 static const char *const group_pronouns[] = {"they", "it", "we", "them", NULL};
 static const char *const relative_pronouns[] = {"who", "which", "that", NULL};
 
@@ -1002,12 +1002,13 @@ static ws_status group_names(ws_doc *doc, names *nm)
 		m->cand = (int32_t)k;
 		c->count++;
 		c->seen = m->first;
-		/* the fullest form names it, but a person's name of four words
-		 * or more is most often a headline run ("Gold Star Mom Corners
-		 * Obama") and loses to one of two or three */
+		/* the fullest form names it, but a person's name of five words
+		 * or more is most often a run of title-case words the headline
+		 * test let through, and loses to a shorter one ("Aung San Suu
+		 * Kyi" keeps its four) */
 		bool person_form = c->cls != CLS_ORG && m->cls != CLS_ORG;
-		bool fuller = person_form ? (words > c->words && (words <= 3 || c->words < 2)) ||
-						    (c->words > 3 && words >= 2 && words < c->words)
+		bool fuller = person_form ? (words > c->words && (words <= 4 || c->words < 2)) ||
+						    (c->words > 4 && words >= 2 && words < c->words)
 					  : words > c->words;
 		if (fuller || (words == c->words && words >= 2 && c->cls == CLS_ORG && m->cls == CLS_ORG &&
 			       m->last - m->first > c->best_last - c->best_first)) {
@@ -1616,6 +1617,10 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		       !in_list(doc, t, document_nouns) && !in_list(doc, t, person_nouns) && t - nm->m[owner].last < 3)
 			t++;
 		*possessed = t < last ? t : last;
+		/* "Pagliano's lawyer", "a former DNC chairman": a person
+		 * described by whom they work for, not the possessor */
+		if (t < last && in_list(doc, t, person_nouns))
+			return -1;
 		return owner;
 	}
 	return -1;
