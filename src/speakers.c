@@ -60,7 +60,8 @@ static const char *const organization_words[] = {
 	"holdings", "capital", "labs", "pictures", "studios", "records", "communications", "consult", "research",
 	"strategies", "inc", "llc", "ltd", "co.", "corporation", "companies", "foods", "stores", "brands",
 	"entertainment", "insurance", "institution", "society", "ledger", "gazette", "courier", "chronicle",
-	"daily", "weekly", "radio", "television", "channel", "tv", "broadcasting", "fargo", "sachs", NULL};
+	"daily", "weekly", "radio", "television", "channel", "tv", "broadcasting", "fargo", "sachs", "coal", "oil",
+	"mining", "steel", "electric", "utilities", "railroad", "airways", NULL};
 
 /* Plurals that name a group, not a person, even capitalized. */
 static const char *const group_nouns[] = {
@@ -890,7 +891,7 @@ static bool ends_with_words(const ws_doc *doc, size_t f, size_t l, size_t mf, si
 }
 
 /* The candidate a mention joins, or -1 for a new one. */
-static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m)
+static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m, int hint)
 {
 	size_t words = count_name_words(doc, m->first, m->last);
 	size_t fw = first_name_word(doc, m->first, m->last), lw = last_name_word(doc, m->first, m->last);
@@ -930,12 +931,17 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 					score += 200;
 				else if (m->honorific && g == -m->honorific)
 					score = -1; /* "Mr. Obama" is not Michelle Obama */
-			} else if (c->words >= 2 && c->cls == CLS_ORG && c->first_key == fk)
+				else if (hint && g)
+					score += g == hint ? 150 : -150; /* "Clinton said she" */
+			} else if (c->words >= 2 && (c->cls == CLS_ORG || c->cls == CLS_UNKNOWN) && c->first_key == fk &&
+				   !m->honorific)
 				score = m->cls == CLS_PERSON ? 300 : 450; /* "Peabody" for "Peabody Energy" */
 			else if (c->acronym && c->acronym == lk)
 				score = 450; /* "AROS" for "Alliance to Reclaim Our Schools" */
-			else if (c->words >= 2 && c->first_key == fk && c->cls == CLS_PERSON && m->cls != CLS_ORG)
-				score = 100; /* "Hillary" for "Hillary Clinton" */
+			else if (c->words >= 2 && c->first_key == fk && c->cls == CLS_PERSON && m->cls != CLS_ORG &&
+				 !m->honorific && (in_list(doc, m->first, male_first_names) ||
+						   in_list(doc, m->first, female_first_names)))
+				score = 100; /* "Hillary" for "Hillary Clinton", never "Mr. Obama" for "Obama Sees" */
 			if (score > 0)
 				score += c->count > 50 ? 50 : (long)c->count;
 		}
@@ -945,6 +951,24 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 		}
 	}
 	return best;
+}
+
+/* The gender of the first he or she after mention i, in its sentence or
+ * the next, before anyone else is named: +1, -1, or 0 for none. */
+static int following_pronoun(const ws_doc *doc, const names *nm, size_t i)
+{
+	const name_mention *m = &nm->m[i];
+	size_t stop = i + 1 < nm->nm ? nm->m[i + 1].first : doc->ntokens;
+	size_t sentences = 0;
+	for (size_t t = m->last; t < stop && t < m->last + 40; t++) {
+		if (doc->tokens[t].flags & WS_TF_SENT_START && ++sentences > 1)
+			break;
+		if (in_list(doc, t, (const char *const[]){"he", "him", "his", "himself", NULL}))
+			return 1;
+		if (in_list(doc, t, (const char *const[]){"she", "her", "hers", "herself", NULL}))
+			return -1;
+	}
+	return 0;
 }
 
 /* A common first name is weak evidence of gender, given once per
@@ -980,7 +1004,7 @@ static ws_status group_names(ws_doc *doc, names *nm)
 		}
 		if ((pass == 0) != (words >= 2 || m->cls == CLS_ORG))
 			continue;
-		long k = match_cand(doc, nm, m);
+		long k = match_cand(doc, nm, m, words == 1 ? following_pronoun(doc, nm, i) : 0);
 		if (k < 0) {
 			if (nm->nc == cap && !ws_grow(&doc->allocator, (void **)&nm->c, &cap, nm->nc + 1, sizeof *nm->c))
 				return WS_ERR_NOMEM;
@@ -1066,20 +1090,11 @@ static void read_gender(const ws_doc *doc, names *nm)
 		name_cand *c = &nm->c[m->cand];
 		if (c->cls == CLS_ORG)
 			continue;
-		size_t stop = i + 1 < nm->nm ? nm->m[i + 1].first : doc->ntokens;
-		size_t sentences = 0;
-		for (size_t t = m->last; t < stop && t < m->last + 40; t++) {
-			if (doc->tokens[t].flags & WS_TF_SENT_START && ++sentences > 1)
-				break;
-			if (in_list(doc, t, (const char *const[]){"he", "him", "his", "himself", NULL})) {
-				c->male++;
-				break;
-			}
-			if (in_list(doc, t, (const char *const[]){"she", "her", "hers", "herself", NULL})) {
-				c->female++;
-				break;
-			}
-		}
+		int g = following_pronoun(doc, nm, i);
+		if (g > 0)
+			c->male++;
+		else if (g < 0)
+			c->female++;
 	}
 }
 
@@ -1775,7 +1790,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		 * way (a name the tagger missed, a role, a group) */
 		name_mention probe = {(uint32_t)p.name_first, (uint32_t)p.name_last, 0, 0, -1, 0,
 				      (uint8_t)(has_org_word(doc, p.name_first, p.name_last) ? CLS_ORG : CLS_UNKNOWN), 0};
-		long k = p.name_first < p.name_last ? match_cand(doc, nm, &probe) : -1;
+		long k = p.name_first < p.name_last ? match_cand(doc, nm, &probe, 0) : -1;
 		if (k >= 0) {
 			/* a name the tagger missed here but found elsewhere */
 			st = cand_entity(doc, nm, k, &entity);
