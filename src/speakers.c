@@ -1605,6 +1605,16 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		bool modifier = !owns && m->last < last && doc->tokens[m->last].kind == WS_TOK_WORD &&
 				!capitalized_word(doc, m->last) && !in_list(doc, m->last, (const char *const[]){
 					"of", "for", "at", "and", "who", "which", "in", "with", "from", "on", "to", NULL});
+		if (modifier && c->cls != CLS_ORG) {
+			/* "a speech Mrs. Clinton delivered": a verb after a
+			 * person's name, not a noun she modifies */
+			const ws_token *t = &doc->tokens[m->last];
+			size_t n = t->end - t->start;
+			if (n > 3 && doc->text[t->end - 1] == 'd' && doc->text[t->end - 2] == 'e')
+				modifier = false;
+		}
+		if (owns && i == mention_at(nm, first) && m->last < last && in_list(doc, m->last, document_nouns))
+			return (long)i; /* "The GOP’s complaint to the Board": its maker */
 		if (owns || modifier) {
 			if (owner < 0) {
 				owner = (long)i;
