@@ -429,7 +429,10 @@ static const char *const male_first_names[] = {
 	"jake", "jeff", "matt", "pete", "ray", "rob", "andy", "fred", "howard", "martin", "michel",
 	"francois", "emmanuel", "nigel", "boris", "tucker", "rush", "glenn", "bret", "wolf", "anderson",
 	"lester", "chad", "cory", "tim", "jared", "eric", "rex", "reid", "paul", "mohammed", "muhammad",
-	"ahmed", "ali", "omar", "xi", "recep", "benjamin", "bashar", "kim", NULL};
+	"ahmed", "ali", "omar", "xi", "recep", "benjamin", "bashar", "robby", "bobby", "robbie", "trey", "travis",
+	"derek", "marcus", "darren", "luke", "evan", "ivan", "hector", "carlos", "luis", "miguel", "pedro", "jorge",
+	"antonio", "francisco", "ricardo", "raul", "mario", "sergio", "hans", "klaus", "pierre", "jacques",
+	"giuseppe", "paolo", "sergei", "dmitry", "alexei", "mitt", NULL};
 static const char *const female_first_names[] = {
 	"hillary", "michelle", "melania", "ivanka", "chelsea", "elizabeth", "mary", "patricia",
 	"jennifer", "linda", "barbara", "susan", "jessica", "sarah", "karen", "nancy", "lisa", "betty",
@@ -447,7 +450,10 @@ static const char *const female_first_names[] = {
 	"megyn", "katy", "beyonce", "oprah", "angela", "theresa", "marine", "jane", "tess", "rita",
 	"dana", "kate", "katie", "meg", "sue", "liz", "beth", "ellen", "eva", "irene", "lynn", "rose",
 	"ruby", "tina", "wendy", "zoe", "valerie", "carly", "susana", "loretta", "janet", "hope", "robin",
-	"sheila", "connie", "cathy", "nina", NULL};
+	"sheila", "connie", "cathy", "nina", "gwen", "stacey", "stacy", "tracy", "erin", "kristen", "kristin",
+	"allison", "alison", "monica", "vanessa", "veronica", "yvonne", "gina", "tara", "jenna", "jenny", "leah",
+	"sonia", "sonya", "carmen", "rosa", "ana", "angelina", "nora", "sofia", "olga", "ingrid", "greta", "nadia",
+	"fatima", "aisha", "priya", NULL};
 
 /* Suffixes and particles that are no part of a canonical name. */
 static const char *const name_suffixes[] = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", NULL};
@@ -1788,8 +1794,13 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	long ek = cand_of_entity(nm, entity);
 	if (ek >= 0 && nm->c[ek].cls != CLS_ORG) {
 		int g = p.pronoun_person ? pronoun_gender(doc, first) : 0;
+		/* nouns only: the pronouns of a source are someone else's
+		 * ("Donald Trump, her Republican opponent") */
+		static const char *const other_pronouns[] = {"he", "him", "his", "himself", "she", "her", "hers",
+							     "herself", NULL};
 		for (size_t i = first; !g && !p.pronoun_person && i < last; i++)
-			g = in_list(doc, i, male_words) ? 1 : in_list(doc, i, female_words) ? -1 : 0;
+			if (!in_list(doc, i, other_pronouns))
+				g = in_list(doc, i, male_words) ? 1 : in_list(doc, i, female_words) ? -1 : 0;
 		if (g > 0)
 			nm->c[ek].male++;
 		else if (g < 0)
