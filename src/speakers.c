@@ -546,7 +546,7 @@ static bool initial(const ws_doc *doc, size_t i)
 	const ws_token *t = &doc->tokens[i];
 	size_t n = t->end - t->start;
 	const char *w = doc->text + t->start;
-	return t->kind == WS_TOK_WORD && (n == 1 || (n == 2 && w[1] == '.'));
+	return t->kind == WS_TOK_WORD && w[0] >= 'A' && w[0] <= 'Z' && (n == 1 || (n == 2 && w[1] == '.'));
 }
 
 /* Does token i count as a word of a name (not an initial, a suffix or
@@ -812,6 +812,43 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			while (j < doc->ntokens && doc->ner[j] == tag + 1 && !possessive(doc, j - 1))
 				j++;
 			cls = c == 1 ? CLS_PERSON : CLS_ORG;
+			if (cls == CLS_ORG) {
+				/* ...and leaves out its head before "for a": "Committee
+				 * for a Responsible Federal Budget" */
+				size_t b = i;
+				if (b >= 2 && in_list(doc, b - 1, (const char *const[]){"a", "the", NULL}))
+					b--;
+				if (b >= 2 && in_list(doc, b - 1, (const char *const[]){"for", "on", "of", NULL}) &&
+				    capitalized_word(doc, b - 2) && in_list(doc, b - 2, organization_words) &&
+				    (b - 2 == 0 || doc->ner[b - 3] == 0))
+					i = b - 2;
+			}
+			if (cls == CLS_ORG) {
+				/* the tagger cuts an organization at "for a" and
+				 * "on": "Committee for a Responsible Federal Budget" */
+				size_t k = j;
+				while (k + 1 < doc->ntokens && in_list(doc, k, (const char *const[]){"for", "on", "of", NULL})) {
+					size_t n = k + 1;
+					if (n < doc->ntokens && in_list(doc, n, (const char *const[]){"a", "the", NULL}))
+						n++;
+					if (n >= doc->ntokens || doc->ner[n] != 3)
+						break;
+					k = n + 1;
+					while (k < doc->ntokens && doc->ner[k] == 4 && !possessive(doc, k - 1))
+						k++;
+					j = k;
+				}
+			}
+			/* a first name mistaken for an organization or a place
+			 * just before a person's name: "Cornell William Brooks" */
+			if (cls == CLS_ORG && j == i + 1 && j < doc->ntokens && doc->ner[j] == 1 &&
+			    capitalized_word(doc, i) && !possessive(doc, i) && !in_list(doc, i, person_titles) &&
+			    !(doc->tokens[i].flags & WS_TF_ALLCAPS)) {
+				j++;
+				while (j < doc->ntokens && doc->ner[j] == 2)
+					j++;
+				cls = CLS_PERSON;
+			}
 			/* ...and a name ending in an organization's word ("Lyle
 			 * Hotels", "Valley Ledger") is no person's */
 			if (cls == CLS_PERSON && j - i >= 2 && in_list(doc, j - 1, organization_words))
@@ -1598,7 +1635,7 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
  * a possessor that was taken. */
 static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_t last, size_t *possessed)
 {
-	long person = -1, org = -1, owner = -1, before_noun = -1;
+	long person = -1, unknown = -1, org = -1, owner = -1, before_noun = -1;
 	*possessed = last;
 	for (size_t i = mention_at(nm, first); i < nm->nm && nm->m[i].first < last; i++) {
 		const name_mention *m = &nm->m[i];
@@ -1633,12 +1670,18 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		if (c->cls == CLS_ORG) {
 			if (org < 0)
 				org = (long)i;
-		} else if (person < 0)
-			person = (long)i;
+		} else if (c->cls == CLS_PERSON && (!doc->tagged || doc->ner[m->first] == 1 || doc->ner[m->first] == 2)) {
+			if (person < 0)
+				person = (long)i;
+		} else if (unknown < 0)
+			unknown = (long)i;
 	}
-	if (person >= 0 || org >= 0) {
+	/* a person the tagger called one before a name taken for a person
+	 * by its form ("Air Force" in "U.S. Air Force Gen. Norman Ham"),
+	 * before an organization */
+	if (person >= 0 || unknown >= 0 || org >= 0) {
 		*possessed = last;
-		return person >= 0 ? person : org;
+		return person >= 0 ? person : unknown >= 0 ? unknown : org;
 	}
 	if (owner >= 0) {
 		/* the thing possessed or modified: "Trump’s presidential
