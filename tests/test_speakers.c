@@ -282,6 +282,27 @@ static void test_gender_unknown_without_evidence(void **state)
 			 WS_GENDER_UNKNOWN);
 }
 
+/* An attribution without a source continues the speaker before it.  The
+ * models find a source for nearly every attribution of a short text, so
+ * the source is taken away here and the speakers resolved again. */
+static void test_sourceless_attribution_continues_previous_speaker(void **state)
+{
+	analyze("Ann Hale said the port would reopen. Mark Dell said the ferry was late.");
+	assert_int_equal(ws_doc_attribution_count(doc), 2);
+	doc->attrs[1].pub.source = (ws_span){0, 0};
+	doc->nentities = 0;
+	for (size_t i = 0; i < doc->nattrs; i++)
+		doc->attrs[i].pub.speaker = -1;
+	assert_int_equal(ws_speakers_resolve(doc), WS_OK);
+	/* the public pointers are set by ws_doc_analyze, so read the work
+	 * arrays */
+	long who = doc->attrs[1].pub.speaker;
+	assert_true(who >= 0);
+	assert_int_equal(who, doc->attrs[0].pub.speaker);
+	assert_string_equal(doc->strings + doc->entities[who].name_off, "Ann Hale");
+	assert_int_equal(doc->entities[who].pub.attribution_count, 2);
+}
+
 /* The learned model's half: the same document object, the news model. */
 static int setup_learned(void **state)
 {
@@ -308,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_they_is_not_one_person),
 		cmocka_unit_test(test_name_variants_are_one_entity),
 		cmocka_unit_test(test_gender_unknown_without_evidence),
+		cmocka_unit_test(test_sourceless_attribution_continues_previous_speaker),
 	};
 	const struct CMUnitTest learned[] = {
 		cmocka_unit_test(test_error_classes_both_models),
