@@ -11,7 +11,8 @@
  *   attribution.c  cues + quotes + clause structure -> attributions (rules)
  *   roles.c        tokens -> source, cue, content labels -> attributions
  *                  (learned; reads everything above, the rules' findings too)
- *   speakers.c     sources -> entities (names, roles, kinds, coreference)
+ *   speakers.c     sources -> entities (names, roles, kinds, gender,
+ *                  coreference; speaker_ranker.h holds its learned weights)
  *   output.c       results -> JSON, JSON Lines, text, brat, TSV
  *   doc.c          the document object that owns all of the above
  *   model.c        model handles

@@ -3,27 +3,33 @@
  * who speak.
  *
  * A source is written many ways in one article: "Vice President Jane Doe"
- * first, then "Doe", "the vice president", "she".  Each attribution's
- * source is read here, in text order, into:
+ * first, then "Doe", "the vice president", "she".  Resolution runs in
+ * three steps:
  *
- *   - a name: the run of capitalized words in it ("Jane Doe"), with the
- *     titles in front split off as the role ("Vice President");
- *   - or a role alone ("the vice president", "a ministry spokeswoman"),
- *     matched against the roles of the people named so far;
- *   - or a pronoun, resolved to the most recent speaker it can refer to:
- *     he and she to a person, they and it to an organization or group,
- *     who and which to the name just before them.
+ *   1. Names.  Before any source is read, every name in the article is
+ *      collected (the name tagger's persons and organizations with a
+ *      learned model, runs of capitalized words with the rules), titles in
+ *      front split off as the role ("Ohio Gov." of "Mark Dell"), and the
+ *      names grouped into candidates: full names first, then short forms,
+ *      so that "Hale", "Mrs. Hale" and "Ann M. Hale" join "Ann Hale", and
+ *      "the RNC" its expansion.  A candidate's canonical name is its
+ *      fullest form without titles, initials or suffixes.
+ *   2. Gender.  Each person's gender is read from the article: the he or
+ *      she after each mention, honorifics, gendered nouns, a common first
+ *      name; then from the sources resolved to them.
+ *   3. Sources.  A source with names speaks for the person among them (not
+ *      a possessor: "Ferrell's communications director, Dana Ruiz"), a
+ *      description for the candidate whose titles hold its head noun ("the
+ *      senator"), "his statement" for whoever "his" is.  He and she are
+ *      ranked by a model learned from silver coreference chains (see the
+ *      ranker below); it, they and relatives follow rules.  A candidate
+ *      that speaks becomes an entity.
  *
- * A short form ("Doe") joins the entity whose name ends in it; with a
- * learned model, whose name tagger sees every name in the text, it takes
- * the full name even when the article gave it where nobody spoke.  What
- * resolves to nobody becomes an entity of its own named as written
+ * What resolves to no name becomes an entity of its own named as written
  * ("officials", kind group).  Then one pass over the tokens collects every
- * other mention of each name, by the hash of its last word.
- *
- * This is news-style coreference: the most recent compatible speaker
- * wins.  It is right most of the time in news, where a pronoun source
- * almost always continues the person quoted just before.
+ * other mention of each entity, by the hash of its last word.  Every
+ * choice here was kept only where it measured better on PolNeAR dev
+ * (docs/accuracy.md); the lists of words are English news usage.
  */
 #include "internal.h"
 
@@ -1611,7 +1617,6 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 		}
 		return best;
 	}
-	bool document = in_list(doc, head, document_nouns);
 	for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++) {
 		const name_mention *m = &nm->m[i];
 		const name_cand *c = &nm->c[m->cand];
@@ -1624,7 +1629,6 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 	for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++)
 		if (nm->c[nm->m[i].cand].cls == CLS_ORG)
 			return nm->m[i].cand;
-	(void)document;
 	return -1;
 }
 
@@ -1635,7 +1639,7 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
  * a possessor that was taken. */
 static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_t last, size_t *possessed)
 {
-	long person = -1, unknown = -1, org = -1, owner = -1, before_noun = -1;
+	long person = -1, unknown = -1, org = -1, owner = -1;
 	*possessed = last;
 	for (size_t i = mention_at(nm, first); i < nm->nm && nm->m[i].first < last; i++) {
 		const name_mention *m = &nm->m[i];
@@ -1663,8 +1667,6 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 				owner = (long)i;
 				*possessed = m->last < last && !owns ? m->last : m->last;
 			}
-			if (modifier && before_noun < 0)
-				before_noun = (long)i;
 			continue;
 		}
 		if (c->cls == CLS_ORG) {
