@@ -1791,9 +1791,20 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		/* "Doe, who ..., said", "the Post, which reported": the name
 		 * just before the pronoun */
 		size_t i = mention_at(nm, first);
-		if (i > 0 && first - nm->m[i - 1].last < 6)
+		/* who is a person: past an organization in an appositive
+		 * ("John Bentel, a former State Department official, who");
+		 * which is not */
+		bool who = in_list(doc, first, (const char *const[]){"who", NULL});
+		for (size_t j = i; j-- > 0 && first - nm->m[j].last < 12 && cand < 0;) {
+			const name_cand *c = &nm->c[nm->m[j].cand];
+			if (j + 1 == i && first - nm->m[j].last < 6 && (!who || c->cls != CLS_ORG))
+				cand = nm->m[j].cand;
+			else if (who && c->cls == CLS_PERSON)
+				cand = nm->m[j].cand;
+		}
+		if (cand < 0 && i > 0 && first - nm->m[i - 1].last < 6)
 			cand = nm->m[i - 1].cand;
-		else if (index > 0 && doc->attrs[index - 1].pub.speaker >= 0 &&
+		else if (cand < 0 && index > 0 && doc->attrs[index - 1].pub.speaker >= 0 &&
 			 doc->attrs[index - 1].pub.source.end <= src.start &&
 			 src.start - doc->attrs[index - 1].pub.source.end < 40)
 			entity = doc->attrs[index - 1].pub.speaker;

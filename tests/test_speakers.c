@@ -227,6 +227,9 @@ static const expected_speaker rules_model[] = {
 	{"A spokeswoman for Lyle hotels, Tess Moor, said the rooms were full.", "A spokeswoman", "Tess Moor",
 	 "spokeswoman for Lyle hotels", F},
 	{"A memo by Rita Lane said the budget was short.", "Rita Lane", "Rita Lane", "", F},
+	/* who is the person, past the organization in her appositive */
+	{"Ann Hale, a former Brackton Harbor Council official who said the pier was unsafe, resigned on Monday.",
+	 "who", "Ann Hale", "", F},
 };
 
 static const expected_speaker learned_model[] = {
