@@ -828,6 +828,11 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 				    capitalized_word(doc, b - 2) && in_list(doc, b - 2, organization_words) &&
 				    (b - 2 == 0 || doc->ner[b - 3] == 0))
 					i = b - 2;
+				/* "Central and East European Coalition" */
+				else if (b == i && i >= 2 && in_list(doc, i - 1, (const char *const[]){"and", NULL}) &&
+					 capitalized_word(doc, i - 2) && doc->ner[i - 2] == 0 &&
+					 !in_list(doc, i - 2, not_names) && (i - 2 == 0 || !capitalized_word(doc, i - 3)))
+					i = i - 2;
 			}
 			if (cls == CLS_ORG) {
 				/* the tagger cuts an organization at "for a" and
