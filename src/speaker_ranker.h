@@ -8,20 +8,20 @@
  */
 static const double ranker_weights[WS_RANK_FEATURES] = {
 	0.000000, /* bias */
-	0.324983, /* gender agrees */
-	-0.324983, /* gender unknown */
+	0.326703, /* gender agrees */
+	-0.326703, /* gender unknown */
 	0.000000, /* tagged person */
-	0.011278, /* log names between */
-	0.087935, /* same sentence */
-	-0.555726, /* previous sentence */
-	-1.567510, /* log sentences back */
-	0.609183, /* latest speaker */
-	-0.087629, /* one of the two speakers before */
-	0.392348, /* log mentions so far */
-	0.856212, /* opens its sentence */
-	-0.078654, /* full name */
-	-0.406966, /* named inside a quotation */
-	0.518391, /* the latest speaker it can be */
-	0.371663, /* both open their sentences */
-	0.315705, /* same paragraph */
+	0.013886, /* log names between */
+	0.088517, /* same sentence */
+	-0.554609, /* previous sentence */
+	-1.572508, /* log sentences back */
+	0.595818, /* latest speaker */
+	-0.059334, /* one of the two speakers before */
+	0.385348, /* log mentions so far */
+	0.857787, /* opens its sentence */
+	-0.080824, /* full name */
+	-0.410833, /* named inside a quotation */
+	0.509140, /* the latest speaker it can be */
+	0.357875, /* both open their sentences */
+	0.314744, /* same paragraph */
 };
