@@ -100,11 +100,17 @@ static bool listed(const ws_doc *doc, size_t i, const char *const *list)
 	return ws_word_listed(doc->text + t->start, t->end - t->start, list);
 }
 
+/* What mark_words found each token to be (held in doc->scratch while the
+ * speakers are resolved). */
+enum { WORD_TITLE = 1, WORD_ORG = 2, WORD_CALENDAR = 4, WORD_NOT_NAME = 8 };
+
 static bool capitalized_word(const ws_doc *doc, size_t i)
 {
 	const ws_token *t = &doc->tokens[i];
-	return t->kind == WS_TOK_WORD && (t->flags & WS_TF_CAPITALIZED) && !listed(doc, i, calendar_words);
+	return t->kind == WS_TOK_WORD && (t->flags & WS_TF_CAPITALIZED) && !(doc->scratch[i] & WORD_CALENDAR);
 }
+
+static bool not_name(const ws_doc *doc, size_t i) { return doc->scratch[i] & WORD_NOT_NAME; }
 
 /* Append text[start..end) to the string pool with runs of whitespace made
  * single spaces and a possessive 's dropped; returns its offset. */
@@ -218,7 +224,7 @@ static source_parts read_source(const ws_doc *doc, size_t first, size_t last)
 	/* titles in front of the name are the role: "Vice President" */
 	size_t n = run_first;
 	/* and so are the words that open a sentence: "An ABC7 poll" */
-	while (n < run_last && ((n + 1 < run_last && listed(doc, n, titles)) || listed(doc, n, not_names)))
+	while (n < run_last && ((n + 1 < run_last && listed(doc, n, titles)) || not_name(doc, n)))
 		n++;
 	if (n < run_last && !(run_last == n + 1 && listed(doc, n, group_nouns))) {
 		p.name_first = n;
@@ -404,6 +410,57 @@ static const char *const person_titles[] = {
 	"cardinal", "rabbi", "imam", "sister", "brother", "father", "dean", "provost", "chairperson",
 	"premier", "attorney-general", "surgeon", "dictator", "strongman", "envoy", "lt.gov.", "u.s.",
 	"presidential", "libertarian", "gop", "independent", "nominee", NULL};
+
+/* The long lists above are asked about for nearly every token of every
+ * name, so each token's membership is worked out once per document
+ * (mark_words) through a small hash table of the lists' words, and kept in
+ * doc->scratch until collect_mentions reuses it.  A hash hit is confirmed
+ * against the word itself, so the answers are exactly ws_word_listed's. */
+#define WORD_TABLE 1024 /* a power of two, over twice the lists' length */
+
+static void table_add(uint32_t *hashes, int16_t *entries, uint32_t hash, int16_t entry)
+{
+	uint32_t slot = hash & (WORD_TABLE - 1);
+	while (entries[slot] >= 0)
+		slot = (slot + 1) & (WORD_TABLE - 1);
+	hashes[slot] = hash;
+	entries[slot] = entry;
+}
+
+static ws_status mark_words(ws_doc *doc)
+{
+	static const char *const *const lists[] = {person_titles, organization_words, calendar_words, not_names};
+	static const int32_t bit[] = {WORD_TITLE, WORD_ORG, WORD_CALENDAR, WORD_NOT_NAME};
+	uint32_t hashes[WORD_TABLE];
+	int16_t entries[WORD_TABLE]; /* list << 12 | index, -1 empty */
+	for (size_t i = 0; i < WORD_TABLE; i++)
+		entries[i] = -1;
+	for (int16_t l = 0; l < 4; l++)
+		for (int16_t k = 0; lists[l][k]; k++)
+			table_add(hashes, entries, ws_word_hash(lists[l][k], strlen(lists[l][k])), (int16_t)(l << 12 | k));
+	if (doc->ntokens && !ws_grow(&doc->allocator, (void **)&doc->scratch, &doc->scratch_cap, doc->ntokens,
+				     sizeof *doc->scratch))
+		return WS_ERR_NOMEM;
+	for (size_t i = 0; i < doc->ntokens; i++) {
+		const ws_token *t = &doc->tokens[i];
+		int32_t bits = 0;
+		if (t->kind == WS_TOK_WORD)
+			for (uint32_t slot = t->word & (WORD_TABLE - 1); entries[slot] >= 0;
+			     slot = (slot + 1) & (WORD_TABLE - 1)) {
+				if (hashes[slot] != t->word)
+					continue;
+				int l = entries[slot] >> 12, k = entries[slot] & 0xFFF;
+				if (ws_word_listed(doc->text + t->start, t->end - t->start,
+						   (const char *const[]){lists[l][k], NULL}))
+					bits |= bit[l];
+			}
+		doc->scratch[i] = bits;
+	}
+	return WS_OK;
+}
+
+static bool title_word(const ws_doc *doc, size_t i) { return doc->scratch[i] & WORD_TITLE; }
+static bool org_word(const ws_doc *doc, size_t i) { return doc->scratch[i] & WORD_ORG; }
 
 static const char *const male_words[] = {
 	"mr", "mr.", "he", "him", "his", "himself", "congressman", "spokesman", "chairman", "businessman",
@@ -594,7 +651,7 @@ static bool capitalized_at(const ws_doc *doc, size_t i)
 static bool has_org_word(const ws_doc *doc, size_t first, size_t last)
 {
 	for (size_t i = first; i < last; i++)
-		if (in_list(doc, i, organization_words))
+		if (org_word(doc, i))
 			return true;
 	return false;
 }
@@ -681,14 +738,14 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 		 * name of two words or more after it */
 		size_t t = last;
 		for (size_t i = first; i + 2 < last; i++)
-			if (in_list(doc, i, person_titles) && !in_list(doc, i, (const char *const[]){"general", "state", NULL}))
+			if (title_word(doc, i) && !in_list(doc, i, (const char *const[]){"general", "state", NULL}))
 				t = i;
 		if (t < last && count_name_words(doc, t + 1, last) >= 2 && !has_org_word(doc, t + 1, last))
 			m->cls = CLS_PERSON;
 		/* "Washington Post Trump": the tagger ran an outlet into the
 		 * surname after it; the last word is the person's */
-		else if (last - first >= 3 && in_list(doc, last - 2, organization_words) &&
-			 !in_list(doc, last - 1, organization_words) && capitalized_word(doc, last - 1) &&
+		else if (last - first >= 3 && org_word(doc, last - 2) && !org_word(doc, last - 1) &&
+			 capitalized_word(doc, last - 1) &&
 			 !(doc->tokens[last - 1].flags & WS_TF_ALLCAPS)) {
 			m->first = (uint32_t)(last - 1);
 			m->cls = CLS_UNKNOWN;
@@ -696,14 +753,14 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 		}
 	}
 	for (size_t i = first; i + 1 < last; i++) {
-		bool title = in_list(doc, i, person_titles) && m->cls != CLS_ORG;
+		bool title = title_word(doc, i) && m->cls != CLS_ORG;
 		if (in_list(doc, i, (const char *const[]){"mr", "mr.", NULL}))
 			m->honorific = 1;
 		else if (in_list(doc, i, (const char *const[]){"mrs", "mrs.", "ms", "ms.", "miss", NULL}))
 			m->honorific = -1;
-		if (title || (m->cls == CLS_PERSON && in_list(doc, i, organization_words)))
+		if (title || (m->cls == CLS_PERSON && org_word(doc, i)))
 			cut = i + 1;
-		else if (in_list(doc, i, not_names) && i == cut)
+		else if (not_name(doc, i) && i == cut)
 			cut = i + 1;
 	}
 	/* "Secretary of State Ann Hale": an office named with "of" keeps
@@ -739,8 +796,8 @@ static void titles_before(const ws_doc *doc, name_mention *m)
 	while (i > 0) {
 		size_t j = i - 1;
 		const ws_token *t = &doc->tokens[j];
-		bool title = in_list(doc, j, person_titles);
-		bool joiner = in_list(doc, j, (const char *const[]){"of", NULL}) && j > 0 && in_list(doc, j - 1, person_titles);
+		bool title = title_word(doc, j);
+		bool joiner = in_list(doc, j, (const char *const[]){"of", NULL}) && j > 0 && title_word(doc, j - 1);
 		if (!(title || joiner || (capitalized_word(doc, j) && !possessive(doc, j) && any_title)))
 			break;
 		if (t->flags & WS_TF_SENT_START && !title && !capitalized_word(doc, j))
@@ -825,7 +882,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 				if (b >= 2 && in_list(doc, b - 1, (const char *const[]){"a", "the", NULL}))
 					b--;
 				if (b >= 2 && in_list(doc, b - 1, (const char *const[]){"for", "on", "of", NULL}) &&
-				    capitalized_word(doc, b - 2) && in_list(doc, b - 2, organization_words) &&
+				    capitalized_word(doc, b - 2) && org_word(doc, b - 2) &&
 				    (b - 2 == 0 || doc->ner[b - 3] == 0))
 					i = b - 2;
 				/* "Central and East European Coalition" */
@@ -853,7 +910,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			/* a first name mistaken for an organization or a place
 			 * just before a person's name: "Cornell William Brooks" */
 			if (cls == CLS_ORG && j == i + 1 && j < doc->ntokens && doc->ner[j] == 1 &&
-			    capitalized_word(doc, i) && !possessive(doc, i) && !in_list(doc, i, person_titles) &&
+			    capitalized_word(doc, i) && !possessive(doc, i) && !title_word(doc, i) &&
 			    !(doc->tokens[i].flags & WS_TF_ALLCAPS)) {
 				j++;
 				while (j < doc->ntokens && doc->ner[j] == 2)
@@ -862,7 +919,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			}
 			/* ...and a name ending in an organization's word ("Lyle
 			 * Hotels", "Valley Ledger") is no person's */
-			if (cls == CLS_PERSON && j - i >= 2 && in_list(doc, j - 1, organization_words))
+			if (cls == CLS_PERSON && j - i >= 2 && org_word(doc, j - 1))
 				cls = CLS_ORG;
 			/* the tagger calls many a two- or three-word person's name
 			 * an organization; without an organization's word or an
@@ -879,7 +936,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			/* a run of capitalized words, "of" between them, and
 			 * abbreviated titles: "Secretary of State Ann Hale" */
 			if (!capitalized_word(doc, i) ||
-			    ((doc->tokens[i].flags & WS_TF_SENT_START) && in_list(doc, i, not_names))) {
+			    ((doc->tokens[i].flags & WS_TF_SENT_START) && not_name(doc, i))) {
 				i++;
 				continue;
 			}
@@ -910,7 +967,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			m.cls = CLS_PERSON;
 		bool group = m.last == m.first + 1 && (in_list(doc, m.first, group_nouns) ||
 						       in_list(doc, m.first, calendar_words));
-		if (count_name_words(doc, m.first, m.last) > 0 && !group && !in_list(doc, m.first, not_names) &&
+		if (count_name_words(doc, m.first, m.last) > 0 && !group && !not_name(doc, m.first) &&
 		    !push_mention(doc, nm, &cap, m))
 			return WS_ERR_NOMEM;
 		i = j;
@@ -1953,9 +2010,10 @@ static ws_status collect_mentions(ws_doc *doc)
 			keys[nkeys++] = (name_key){doc->entities[e].last_word, (int32_t)e};
 	qsort(keys, nkeys, sizeof *keys, compare_keys);
 	for (size_t i = 0; i < doc->ntokens; i++) {
+		bool capitalized = capitalized_word(doc, i); /* before owner[i] takes its mark */
 		owner[i] = -1;
 		extent[i] = 0;
-		if (!capitalized_word(doc, i))
+		if (!capitalized)
 			continue;
 		size_t lo = 0, hi = nkeys;
 		while (lo < hi) {
@@ -2023,7 +2081,9 @@ ws_status ws_speakers_rank_rows(ws_doc *doc, ws_rank_row_fn *row, void *ctx)
 	doc->nentities = 0;
 	for (size_t a = 0; a < doc->nattrs; a++)
 		doc->attrs[a].pub.speaker = -1;
-	ws_status st = collect_names(doc, &nm);
+	ws_status st = mark_words(doc);
+	if (st == WS_OK)
+		st = collect_names(doc, &nm);
 	if (st == WS_OK)
 		st = group_names(doc, &nm);
 	if (st == WS_OK) {
@@ -2066,7 +2126,9 @@ ws_status ws_speakers_rank_rows(ws_doc *doc, ws_rank_row_fn *row, void *ctx)
 ws_status ws_speakers_resolve(ws_doc *doc)
 {
 	names nm = {0};
-	ws_status st = collect_names(doc, &nm);
+	ws_status st = mark_words(doc);
+	if (st == WS_OK)
+		st = collect_names(doc, &nm);
 	if (st == WS_OK)
 		st = group_names(doc, &nm);
 	if (st == WS_OK) {
