@@ -229,13 +229,17 @@ MODEL ?= news
 eval: all
 	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid MODEL=$(MODEL) OUT=$(BUILD)/eval/$(MODEL) PYTHON=$(PYTHON) tools/eval.sh
 
-# Both models on dev, each checked against its floors in tests/accuracy_gate.json.
+# Both models on dev, spans and speakers, each checked against its floors in
+# tests/accuracy_gate.json (speakers under "speakers:MODEL").
 GATED_MODELS = rules news
 eval-gate: all
 	@for m in $(GATED_MODELS); do \
 		$(MAKE) --no-print-directory eval MODEL=$$m || exit 1; \
 		$(PYTHON) tools/check_accuracy_gate.py --scores $(BUILD)/eval/$$m/dev-scores.json \
 			--gate tests/accuracy_gate.json --model $$m || exit 1; \
+		$(MAKE) --no-print-directory speaker-eval MODEL=$$m || exit 1; \
+		$(PYTHON) tools/check_accuracy_gate.py --scores $(BUILD)/speaker-eval/$$m/dev-speakers.json \
+			--gate tests/accuracy_gate.json --model speakers:$$m || exit 1; \
 	done
 
 # Rebuild the shipped model from the data and describe it in models/manifest.json
@@ -252,16 +256,33 @@ models: all
 	$(PYTHON) tools/model_manifest.py --scores $(BUILD)/eval/news/dev-scores.json models/news.wsm > models/manifest.json.tmp
 	mv models/manifest.json.tmp models/manifest.json
 
-# Speaker resolution on PolNeAR dev: of the hand-checked gold sources that are a
-# pronoun or a partial name (tests/speaker_resolution_gold.tsv), the share whose
-# speaker is the right full name (see docs/accuracy.md).
+# Speaker resolution on PolNeAR dev, scored by the shared scorer against the
+# hand annotation of who every gold source is (speakers-dev): per way a source
+# is written, the share resolved to the right name, who_said_what end to end,
+# and gender (see docs/accuracy.md).  Results in $(BUILD)/speaker-eval/MODEL/.
+SPEAKER_GOLD = $(SHARED)/data/polnear/speakers-dev
 speaker-eval: all
-	@test -d $(SHARED)/data/polnear/dev/text || { echo "speaker-eval: $(SHARED)/data/polnear/dev/text not found (set SHARED=DIR to the shared folder)" >&2; exit 2; }
-	@mkdir -p $(BUILD)/speaker-eval
-	$(BUILD)/whosaid --format jsonl --model $(MODEL) $(SHARED)/data/polnear/dev/text/*.txt > $(BUILD)/speaker-eval/dev.jsonl
-	$(PYTHON) tools/speaker_eval.py --gold tests/speaker_resolution_gold.tsv --texts $(SHARED)/data/polnear/dev/text \
-		--pred $(BUILD)/speaker-eval/dev.jsonl --json $(BUILD)/speaker-eval/dev-speakers.json
+	@test -d $(SHARED)/data/polnear/dev/text -a -d $(SPEAKER_GOLD) || { echo "speaker-eval: $(SHARED)/data/polnear/dev/text or $(SPEAKER_GOLD) not found (set SHARED=DIR to the shared folder)" >&2; exit 2; }
+	@mkdir -p $(BUILD)/speaker-eval/$(MODEL)
+	$(BUILD)/whosaid --format jsonl --model $(MODEL) $(SHARED)/data/polnear/dev/text/*.txt > $(BUILD)/speaker-eval/$(MODEL)/dev.jsonl
+	$(PYTHON) $(SHARED)/eval/speaker_eval.py --gold $(SPEAKER_GOLD) --texts $(SHARED)/data/polnear/dev/text \
+		--pred $(BUILD)/speaker-eval/$(MODEL)/dev.jsonl --json $(BUILD)/speaker-eval/$(MODEL)/dev-speakers.json
 .PHONY: speaker-eval models
+
+# The pronoun ranker (src/stages/6_speakers_ranker.h): features of every he/she of the
+# train split as speakers.c computes them, fitted to the silver CoreNLP
+# coreference chains of the pronouns inside gold sources by
+# tools/train_speaker_ranker.py (MODEL=news: the name tagger's names).
+$(BUILD)/tools/speaker_features: train/dump/speaker_features.c $(BUILD)/libwhosaid.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -iquote src $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libwhosaid.a $(LIB_LIBS)
+speaker-ranker: $(BUILD)/tools/speaker_features
+	$(BUILD)/tools/speaker_features $(MODEL) $(SHARED)/data/polnear/train/text/*.txt > $(BUILD)/speaker-rows.tsv
+	$(PYTHON) tools/train_speaker_ranker.py --rows $(BUILD)/speaker-rows.tsv \
+		--conllu $(SHARED)/data/polnear/silver/train.conllu --coref $(SHARED)/data/polnear/silver/train.coref.jsonl \
+		--sources $(SHARED)/data/polnear/train/attributions --seed $(SEED) > src/stages/6_speakers_ranker.h.tmp
+	mv src/stages/6_speakers_ranker.h.tmp src/stages/6_speakers_ranker.h
+.PHONY: speaker-ranker
 
 # Load time, throughput and memory of MODEL on the dev split repeated to 50 MB
 # (see docs/performance.md); bench-all does the same for each model in turn.
@@ -377,7 +398,7 @@ help:
 	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear), MODEL=news or rules"
 	@echo "make eval-gate        eval of both models, each checked against tests/accuracy_gate.json"
 	@echo "make models           train models/news.wsm from PolNeAR and rewrite models/manifest.json"
-	@echo "make speaker-eval     speaker resolution of pronoun and partial-name sources on dev (MODEL=news)"
+	@echo "make speaker-eval     whom each dev source is resolved to, by the shared scorer (MODEL=news)"
 	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
 	@echo "make bench-python     the Python package's extract_many() on 1 and 2 threads"

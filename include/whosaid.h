@@ -145,6 +145,16 @@ typedef enum ws_entity_kind {
 	WS_ENTITY_GROUP           /* an unnamed plural: "officials", "aides" */
 } ws_entity_kind;
 
+/* A person's gender as the article shows it: the pronouns that refer to
+ * them, an honorific (Mr., Ms.), a gendered noun (congresswoman), a common
+ * first name.  Unknown without such evidence, and for anything not a
+ * person. */
+typedef enum ws_gender {
+	WS_GENDER_UNKNOWN,
+	WS_GENDER_FEMALE,
+	WS_GENDER_MALE
+} ws_gender;
+
 typedef struct ws_attribution {
 	ws_attribution_type type;
 	ws_span source;           /* as written: "she", "the ministry" */
@@ -163,6 +173,7 @@ typedef struct ws_entity {
 	const ws_span *mentions;  /* every mention, in text order */
 	size_t mention_count;
 	size_t attribution_count; /* attributions whose speaker this is */
+	ws_gender gender;         /* persons only; WS_GENDER_UNKNOWN otherwise */
 } ws_entity;
 
 /* Something odd in the input that did not stop the analysis, such as

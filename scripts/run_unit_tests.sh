@@ -21,8 +21,9 @@ for bin in "$@"; do
 	# shellcheck disable=SC2086 # RUNNER is meant to be split into words
 	$RUNNER "$bin" 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | tail -n 1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	# a binary may run several groups (one per model): add them up
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | awk '{ n += $1 } END { print n + 0 }')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | awk '{ n += $1 } END { print n + 0 }')
 	rm -f "$log"
 	p=${p:-0}
 	f=${f:-0}

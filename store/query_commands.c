@@ -57,7 +57,9 @@ static const char speakers_help[] =
 	"\n"
 	"Options:\n"
 	"      --db FILE          the store (required)\n"
-	"      --by WHAT          outlet or month: one list per outlet or month\n"
+	"      --by WHAT          outlet or month: one list per outlet or month;\n"
+	"                         gender: persons' attributions and distinct\n"
+	"                         speakers per gender (female, male, unknown)\n"
 	"      --outlet NAME      only articles of this outlet (any case)\n"
 	"      --since DATE       only articles dated on or after DATE\n"
 	"      --until DATE       only articles dated on or before DATE\n"
@@ -93,6 +95,7 @@ typedef struct query_options {
 	const char *db;
 	search_query search;
 	enum speaker_grouping by;
+	bool by_gender;           /* speakers --by gender: one row per gender */
 	enum query_format format;
 	bool format_given;
 	long limit;
@@ -130,8 +133,10 @@ static int apply_query_option(void *ctx, int id, const char *value)
 			q->by = BY_OUTLET;
 		else if (strcmp(value, "month") == 0)
 			q->by = BY_MONTH;
+		else if (strcmp(value, "gender") == 0 && strcmp(q->command, "speakers") == 0)
+			q->by_gender = true;
 		else
-			return cli_usage_error(q->command, "unknown grouping '%s' (choose outlet or month)", value);
+			return cli_usage_error(q->command, "unknown grouping '%s' (choose outlet, month or gender)", value);
 		break;
 	case Q_OPT_FORMAT:
 		for (int k = 0; k < 5; k++) {
@@ -388,6 +393,57 @@ int search_main(int argc, char **argv)
 	return finish_output(status);
 }
 
+static const char *const gender_columns[] = {
+	"gender", "speakers", "attributions", "direct", "direct_share", "articles",
+};
+
+static bool print_gender(void *ctx, const gender_row *r)
+{
+	query_options *q = ctx;
+	double share = r->attributions ? (double)r->direct / (double)r->attributions : 0;
+	char counts[4][32], share_text[32];
+	snprintf(counts[0], sizeof counts[0], "%ld", r->speakers);
+	snprintf(counts[1], sizeof counts[1], "%ld", r->attributions);
+	snprintf(counts[2], sizeof counts[2], "%ld", r->direct);
+	snprintf(counts[3], sizeof counts[3], "%ld", r->articles);
+	snprintf(share_text, sizeof share_text, "%.3f", share);
+	switch (q->format) {
+	case Q_TEXT:
+		printf("%-10s %8ld %7ld %6.0f%% %8ld\n", r->gender, r->speakers, r->attributions, 100 * share,
+		       r->articles);
+		break;
+	case Q_JSON:
+	case Q_JSONL:
+		if (!put_json(q->format, gender_row_json(r)))
+			return false;
+		break;
+	case Q_TSV:
+	case Q_CSV: {
+		const char *fields[] = {r->gender, counts[0], counts[1], counts[2], share_text, counts[3]};
+		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+			put_field(q->format, fields[i], i + 1 == sizeof fields / sizeof fields[0]);
+		break;
+	}
+	}
+	return true;
+}
+
+/* speakers --by gender: the persons quoted, per gender. */
+static int genders_main(query_options *q, store *st)
+{
+	char why[512];
+	if (q->format == Q_TSV || q->format == Q_CSV)
+		put_header(q->format, gender_columns, sizeof gender_columns / sizeof gender_columns[0]);
+	else if (q->format == Q_TEXT)
+		printf("%-10s %8s %7s %7s %8s\n", "gender", "speakers", "quotes", "direct", "articles");
+	int r = store_genders(st, q->search.outlet, q->search.since, q->search.until, print_gender, q, why,
+			      sizeof why);
+	if (r < 0)
+		cli_message("speakers: %s: %s", q->db, why);
+	store_close(st, why, sizeof why);
+	return finish_output(r == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED);
+}
+
 int speakers_main(int argc, char **argv)
 {
 	query_options q = {.command = "speakers"};
@@ -402,6 +458,8 @@ int speakers_main(int argc, char **argv)
 		cli_message("speakers: %s", why);
 		return CLI_EXIT_FAILED;
 	}
+	if (q.by_gender)
+		return genders_main(&q, st);
 	if (q.format == Q_TSV || q.format == Q_CSV) {
 		/* the group column, first, is named after the grouping, and
 		 * absent without one */

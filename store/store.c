@@ -64,7 +64,8 @@ static const char schema_sql[] =
 	" position INTEGER NOT NULL,"
 	" name TEXT NOT NULL, role TEXT, kind TEXT NOT NULL,"
 	" speaker_key TEXT NOT NULL,"
-	" attribution_count INTEGER NOT NULL);"
+	" attribution_count INTEGER NOT NULL,"
+	" gender TEXT);"
 	"CREATE INDEX entities_article ON entities(article_id);"
 	"CREATE INDEX entities_key ON entities(speaker_key);"
 	"CREATE TABLE mentions ("
@@ -98,6 +99,11 @@ static const char migrate_1_to_2_sql[] =
 	"UPDATE articles SET day = " DAY_OF("published") ";"
 	"CREATE INDEX articles_day ON articles(day);";
 
+/* Schema 3 gave each entity the gender the article shows (female, male,
+ * unknown; NULL for what is not a person).  Articles stored before have
+ * none: their persons count as unknown until indexed again with --force. */
+static const char migrate_2_to_3_sql[] = "ALTER TABLE entities ADD COLUMN gender TEXT;";
+
 enum statement {
 	ST_HAS, ST_HAS_ERROR, ST_DELETE, ST_ARTICLE, ST_ENTITY, ST_MENTION, ST_ATTRIBUTION, ST_BEGIN, ST_COMMIT,
 	ST_COUNT
@@ -112,7 +118,7 @@ static const char *const statement_sql[ST_COUNT] = {
 		       " (?1, ?2, ?3, ?4, ?5, ?6, " DAY_OF("?6") ", ?7, ?8, ?9, ?10, ?11,"
 		       " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 	[ST_ENTITY] = "INSERT INTO entities (article_id, position, name, role, kind, speaker_key,"
-		      " attribution_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		      " attribution_count, gender) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_MENTION] = "INSERT INTO mentions (entity_id, start, \"end\", text) VALUES (?1, ?2, ?3, ?4)",
 	[ST_ATTRIBUTION] = "INSERT INTO attributions (article_id, position, type, source, cue, content,"
 			   " speaker_entity_id, speaker_name, speaker_key, confidence, record) VALUES"
@@ -216,6 +222,17 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 			return false;
 		}
 		version = 2;
+	}
+	if (version == 2) {
+		char sql[sizeof migrate_2_to_3_sql + 64];
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version = 3; COMMIT;", migrate_2_to_3_sql);
+		char reason[256];
+		if (!exec(st, sql, reason, sizeof reason)) {
+			rollback(st);
+			say(why, why_size, "%s: cannot migrate store schema 2 to 3: %s", path, reason);
+			return false;
+		}
+		version = 3;
 	}
 	if (version != STORE_SCHEMA_VERSION) {
 		say(why, why_size, "%s: unknown store schema %ld", path, version);
@@ -533,6 +550,7 @@ static bool put_results(store *st, sqlite3_int64 article, json_t *record, char *
 		bind_text_or_null(q, 5, json_string_value(json_object_get(e, "kind")));
 		sqlite3_bind_text(q, 6, keys[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 7, json_integer_value(json_object_get(e, "attributions")));
+		bind_text_or_null(q, 8, json_string_value(json_object_get(e, "gender")));
 		if (!step_done(q))
 			goto db_error;
 		ids[i] = sqlite3_last_insert_rowid(st->db);
@@ -895,6 +913,54 @@ db_error:
 	return -1;
 }
 
+int store_genders(store *st, const char *outlet, const char *since, const char *until,
+		  bool (*each)(void *ctx, const gender_row *row), void *ctx, char *why, size_t why_size)
+{
+	char sql[4096];
+	sqlite3_stmt *q = NULL;
+	snprintf(sql, sizeof sql,
+		 "WITH spoken AS (SELECT a.speaker_key AS key, a.type, a.article_id"
+		 " FROM attributions a JOIN articles ar ON ar.id = a.article_id"
+		 " WHERE a.speaker_key IS NOT NULL AND a.speaker_key <> ''");
+	append_filters(sql, sizeof sql, NULL, NULL, since, until, outlet);
+	size_t n = strlen(sql);
+	/* a key is a person when most of its entities are; its gender is
+	 * the one most of them show, unknown on a tie */
+	snprintf(sql + n, sizeof sql - n,
+		 "), keyed AS (SELECT speaker_key AS key,"
+		 " CASE WHEN sum(gender = 'female') > sum(gender = 'male') THEN 'female'"
+		 " WHEN sum(gender = 'male') > sum(gender = 'female') THEN 'male' ELSE 'unknown' END AS gender"
+		 " FROM entities WHERE attribution_count > 0 GROUP BY speaker_key"
+		 " HAVING 2 * sum(kind = 'person') > count(*))"
+		 " SELECT k.gender, count(DISTINCT s.key), count(*), sum(s.type = 'direct'), count(DISTINCT s.article_id)"
+		 " FROM spoken s JOIN keyed k USING (key) GROUP BY k.gender ORDER BY count(*) DESC, k.gender");
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+		goto db_error;
+	bind_named(q, ":since", since);
+	bind_named(q, ":until", until);
+	bind_named(q, ":outlet", outlet);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gender_row row = {
+			.gender = column_text(q, 0),
+			.speakers = (long)sqlite3_column_int64(q, 1),
+			.attributions = (long)sqlite3_column_int64(q, 2),
+			.direct = (long)sqlite3_column_int64(q, 3),
+			.articles = (long)sqlite3_column_int64(q, 4),
+		};
+		if (!each(ctx, &row))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto db_error;
+	sqlite3_finalize(q);
+	return 0;
+db_error:
+	say(why, why_size, "%s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(q);
+	return -1;
+}
+
 /* ----------------------------------------------------- answers as JSON */
 
 static json_t *string_or_null(const char *s)
@@ -936,6 +1002,14 @@ json_t *speaker_row_json(const speaker_row *r, enum speaker_grouping by)
 	}
 	json_decref(rest);
 	return row;
+}
+
+json_t *gender_row_json(const gender_row *r)
+{
+	double share = r->attributions ? (double)r->direct / (double)r->attributions : 0;
+	return json_pack("{s:s, s:I, s:I, s:I, s:f, s:I}", "gender", r->gender ? r->gender : "unknown", "speakers",
+			 (json_int_t)r->speakers, "attributions", (json_int_t)r->attributions, "direct",
+			 (json_int_t)r->direct, "direct_share", rounded(share, 3), "articles", (json_int_t)r->articles);
 }
 
 /* The rows of a two-column query (a name, a count) as an array of

@@ -18,7 +18,7 @@
 
 /* The schema this build writes.  A store of an older schema is migrated
  * when opened; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store store;
 
@@ -124,6 +124,23 @@ int store_speakers(store *st, enum speaker_grouping by, const char *outlet, cons
 		   const char *until, long limit, bool (*each)(void *ctx, const speaker_row *row),
 		   void *ctx, char *why, size_t why_size);
 
+/* The persons of a store by gender: for each of female, male and unknown,
+ * how many distinct speakers and their attributions (within the filters).
+ * A speaker's gender is the one its articles give it most often (an
+ * article's entity has it from that article's evidence; docs/store.md). */
+typedef struct gender_row {
+	const char *gender;       /* female, male or unknown */
+	long speakers;            /* distinct speaker keys */
+	long attributions;
+	long direct;
+	long articles;
+} gender_row;
+
+/* Call each(ctx, row) for each gender, most quoted first.  0 when done, -1
+ * on a database error. */
+int store_genders(store *st, const char *outlet, const char *since, const char *until,
+		  bool (*each)(void *ctx, const gender_row *row), void *ctx, char *why, size_t why_size);
+
 /* ------------------------------------------------- answers as JSON */
 
 /* jansson values (json_t, from <jansson.h>) for the JSON forms of the
@@ -134,6 +151,8 @@ int store_speakers(store *st, enum speaker_grouping by, const char *outlet, cons
 struct json_t;
 struct json_t *search_hit_json(const search_hit *hit);
 struct json_t *speaker_row_json(const speaker_row *row, enum speaker_grouping by);
+/* {"gender", "speakers", "attributions", "direct", "direct_share", "articles"} */
+struct json_t *gender_row_json(const gender_row *row);
 
 /* What a store holds, for a browsing page: {"articles", "failed",
  * "attributions", "outlets": [{"outlet", "articles"}], "months":

@@ -1,7 +1,15 @@
 /*
  * test_speakers.c — 6_speakers.c through the public API: names, roles and
  * kinds; short forms, role nouns and pronouns resolved to the full name;
- * the entity list with its mentions and attribution counts.
+ * the entity list with its mentions and attribution counts; gender.
+ *
+ * The second half runs the error classes of speaker resolution (a name
+ * inside a longer source, pronouns that must agree, descriptions,
+ * possessives and documents, name variants) on invented sentences, each
+ * with the name, role and gender expected, under both shipped models:
+ * the rules (capitalized runs stand for the names) and the learned model
+ * (whose name tagger finds them).  Where the two models' source spans
+ * differ, each table says what its model is expected to find.
  */
 #include "fixture.h"
 
@@ -119,6 +127,194 @@ static void test_unresolved_pronoun_has_no_speaker(void **state)
 	assert_int_equal(ws_doc_entity_count(doc), 0);
 }
 
+/* ------------------------------------------------ the error classes */
+
+/* What the speaker of the first attribution whose source starts with
+ * source (else holds it) should be: name, role ("" for none) and gender. */
+typedef struct expected_speaker {
+	const char *text;
+	const char *source;
+	const char *name;
+	const char *role;
+	ws_gender gender;
+} expected_speaker;
+
+static const ws_attribution *with_source(const char *source)
+{
+	size_t len = 0;
+	const char *text = ws_doc_text(doc, &len);
+	for (size_t i = 0; i < ws_doc_attribution_count(doc); i++) {
+		const ws_attribution *a = attribution(i);
+		size_t n = a->source.end - a->source.start;
+		if (n >= strlen(source) && memcmp(text + a->source.start, source, strlen(source)) == 0)
+			return a;
+	}
+	for (size_t i = 0; i < ws_doc_attribution_count(doc); i++) {
+		const ws_attribution *a = attribution(i);
+		size_t n = a->source.end - a->source.start, k = strlen(source);
+		for (size_t at = 0; at + k <= n; at++)
+			if (memcmp(text + a->source.start + at, source, k) == 0)
+				return a;
+	}
+	fail_msg("no attribution with the source \"%s\"", source);
+	return NULL;
+}
+
+static void check_speakers(const expected_speaker *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		analyze(want[i].text);
+		const ws_attribution *a = with_source(want[i].source);
+		if (a->speaker < 0)
+			fail_msg("\"%s\": no speaker", want[i].source);
+		const ws_entity *e = entity((size_t)a->speaker);
+		if (strcmp(e->name, want[i].name) != 0 || strcmp(e->role, want[i].role) != 0 ||
+		    e->gender != want[i].gender)
+			fail_msg("\"%s\": %s / %s / gender %d, expected %s / %s / gender %d", want[i].source, e->name,
+				 e->role, (int)e->gender, want[i].name, want[i].role, (int)want[i].gender);
+	}
+}
+
+#define F WS_GENDER_FEMALE
+#define M WS_GENDER_MALE
+#define U WS_GENDER_UNKNOWN
+
+static const char ruiz[] = "Ferrell's communications director, Dana Ruiz, said the bill was dead. "
+			   "She said the vote would fail.";
+static const char dell[] = "Ohio Gov. Mark Dell said the budget was balanced. He added that taxes would not rise.";
+static const char hale[] = "Secretary of State Ann Hale said the talks would resume on Monday. "
+			   "Later aboard the plane Hale told reporters that she was hopeful.";
+static const char agreement[] = "Mark Dell said the bridge was safe. Ann Hale said the tunnel was not. "
+				"He said the ferry would run.";
+static const char animacy[] = "The Brackton Harbor Council said the pier would reopen. Mark Dell said the fees "
+			      "were too high. It added that the fees would stay.";
+static const char senator[] = "Sen. Jo Marsh said the plan was rushed. The senator added that she would vote "
+			      "against it.";
+static const char company[] = "Lyle Hotels said its rooms were full. The company said prices would rise.";
+static const char statement[] = "Mark Dell spoke on Monday. His statement said the plant would close.";
+static const char ledger[] = "The Valley Ledger, which first reported the story, said the mayor had resigned.";
+static const char variants[] = "Ann M. Hale said the port was open. Mrs. Hale said the ships were late. "
+			       "Hale said the crews were tired.";
+static const char committee[] = "The Republican National Committee said the ad was false. The RNC said it "
+				"would respond.";
+
+/* Both models find the same sources in these. */
+static const expected_speaker both_models[] = {
+	{ruiz, "Ferrell's communications director", "Dana Ruiz", "Ferrell's communications director", F},
+	{ruiz, "She", "Dana Ruiz", "Ferrell's communications director", F},
+	{dell, "Ohio Gov. Mark Dell", "Mark Dell", "Ohio Gov.", M},
+	{dell, "He", "Mark Dell", "Ohio Gov.", M},
+	{hale, "Secretary of State Ann Hale", "Ann Hale", "Secretary of State", F},
+	/* the person, not "plane Hale" */
+	{hale, "plane Hale", "Ann Hale", "Secretary of State", F},
+	/* he skips the woman who spoke last */
+	{agreement, "He", "Mark Dell", "", M},
+	/* it skips the man who spoke last */
+	{animacy, "It", "Brackton Harbor Council", "", U},
+	{senator, "The senator", "Jo Marsh", "Sen.", F},
+	{company, "The company", "Lyle Hotels", "", U},
+	{statement, "His statement", "Mark Dell", "", M},
+	{ledger, "which", "Valley Ledger", "", U},
+	{variants, "Ann M. Hale", "Ann Hale", "", F},
+	{variants, "Mrs. Hale", "Ann Hale", "", F},
+	{variants, "Hale", "Ann Hale", "", F},
+	{committee, "The RNC", "Republican National Committee", "", U},
+};
+
+/* The rules' sources take more words here than the learned model's. */
+static const expected_speaker rules_model[] = {
+	{"Channel 9's Ed Banks reported that the road was closed.", "Channel 9's Ed Banks", "Ed Banks", "Channel 9", M},
+	{"A spokeswoman for Lyle hotels, Tess Moor, said the rooms were full.", "A spokeswoman", "Tess Moor",
+	 "spokeswoman for Lyle hotels", F},
+	{"A memo by Rita Lane said the budget was short.", "Rita Lane", "Rita Lane", "", F},
+	/* who is the person, past the organization in her appositive */
+	{"Ann Hale, a former Brackton Harbor Council official who said the pier was unsafe, resigned on Monday.",
+	 "who", "Ann Hale", "", F},
+};
+
+static const expected_speaker learned_model[] = {
+	{"Paul Aske of the Policy Institute in Denver said taxes would rise.", "Paul Aske", "Paul Aske",
+	 "Policy Institute in Denver", M},
+	{"A spokeswoman for Lyle hotels, Tess Moor, said the rooms were full.", "Tess Moor", "Tess Moor", "", F},
+	{"A memo by Rita Lane said the budget was short.", "A memo by Rita Lane", "Rita Lane", "", F},
+	{"An ABC7 tracking poll published on Sunday showed that Dell led by four points.", "An ABC7 tracking poll",
+	 "ABC7", "", U},
+};
+
+static void test_error_classes_both_models(void **state)
+{
+	check_speakers(both_models, sizeof both_models / sizeof both_models[0]);
+}
+
+static void test_error_classes_rules(void **state)
+{
+	check_speakers(rules_model, sizeof rules_model / sizeof rules_model[0]);
+}
+
+static void test_error_classes_learned(void **state)
+{
+	check_speakers(learned_model, sizeof learned_model / sizeof learned_model[0]);
+}
+
+/* "They" is never one person who spoke before. */
+static void test_they_is_not_one_person(void **state)
+{
+	analyze("Mark Dell said the fees were too high. They said the council would not listen.");
+	const ws_attribution *dell_said = with_source("Mark Dell");
+	assert_true(dell_said->speaker >= 0);
+	assert_true(with_source("They")->speaker != dell_said->speaker);
+}
+
+/* A variant of one name is one entity: three sources, one speaker. */
+static void test_name_variants_are_one_entity(void **state)
+{
+	analyze(variants);
+	assert_int_equal(ws_doc_attribution_count(doc), 3);
+	assert_int_equal(ws_doc_entity_count(doc), 1);
+	assert_int_equal(entity(0)->attribution_count, 3);
+	assert_int_equal(entity(0)->kind, WS_ENTITY_PERSON);
+}
+
+/* No evidence, no gender; an organization has none. */
+static void test_gender_unknown_without_evidence(void **state)
+{
+	analyze("Ines Varo said the pier was shut. The Brackton Harbor Council said it would reopen.");
+	assert_int_equal(with_source("Ines Varo")->speaker >= 0, 1);
+	assert_int_equal(speaker_of(0)->gender, WS_GENDER_UNKNOWN);
+	assert_int_equal(entity((size_t)with_source("The Brackton Harbor Council")->speaker)->gender,
+			 WS_GENDER_UNKNOWN);
+}
+
+/* An attribution without a source continues the speaker before it.  The
+ * models find a source for nearly every attribution of a short text, so
+ * the source is taken away here and the speakers resolved again. */
+static void test_sourceless_attribution_continues_previous_speaker(void **state)
+{
+	analyze("Ann Hale said the port would reopen. Mark Dell said the ferry was late.");
+	assert_int_equal(ws_doc_attribution_count(doc), 2);
+	doc->attrs[1].pub.source = (ws_span){0, 0};
+	doc->nentities = 0;
+	for (size_t i = 0; i < doc->nattrs; i++)
+		doc->attrs[i].pub.speaker = -1;
+	assert_int_equal(ws_speakers_resolve(doc), WS_OK);
+	/* the public pointers are set by ws_doc_analyze, so read the work
+	 * arrays */
+	long who = doc->attrs[1].pub.speaker;
+	assert_true(who >= 0);
+	assert_int_equal(who, doc->attrs[0].pub.speaker);
+	assert_string_equal(doc->strings + doc->entities[who].name_off, "Ann Hale");
+	assert_int_equal(doc->entities[who].pub.attribution_count, 2);
+}
+
+/* The learned model's half: the same document object, the news model. */
+static int setup_learned(void **state)
+{
+	(void)state;
+	if (ws_model_open("news", NULL, &model, NULL) != WS_OK)
+		return -1;
+	return ws_doc_new(NULL, &doc) == WS_OK ? 0 : -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +327,20 @@ int main(void)
 		cmocka_unit_test(test_group_kind),
 		cmocka_unit_test(test_organization_kind),
 		cmocka_unit_test(test_unresolved_pronoun_has_no_speaker),
+		cmocka_unit_test(test_error_classes_both_models),
+		cmocka_unit_test(test_error_classes_rules),
+		cmocka_unit_test(test_they_is_not_one_person),
+		cmocka_unit_test(test_name_variants_are_one_entity),
+		cmocka_unit_test(test_gender_unknown_without_evidence),
+		cmocka_unit_test(test_sourceless_attribution_continues_previous_speaker),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest learned[] = {
+		cmocka_unit_test(test_error_classes_both_models),
+		cmocka_unit_test(test_error_classes_learned),
+		cmocka_unit_test(test_they_is_not_one_person),
+		cmocka_unit_test(test_name_variants_are_one_entity),
+		cmocka_unit_test(test_gender_unknown_without_evidence),
+	};
+	int failed = cmocka_run_group_tests_name("rules", tests, setup, teardown);
+	return failed + cmocka_run_group_tests_name("news", learned, setup_learned, teardown);
 }

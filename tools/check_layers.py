@@ -29,6 +29,7 @@ ALLOWED = {
     'store': ['front/', 'store/'],
     'server': ['front/', 'store/', 'server/'],
     'train': ['front/', 'train/'] + LIBRARY_INTERNALS,
+    'train/dump': LIBRARY_INTERNALS,
     'cli': ['front/', 'store/', 'server/', 'train/train_commands.h', 'cli/'],
 }
 

@@ -95,6 +95,10 @@ def test_to_dataframe(model):
     assert len(frame) == sum(len(r["attributions"]) for r in records)
     assert list(frame.columns[:4]) == ["id", "type", "speaker", "speaker_role"]
     assert "Mara Lindqvist" in set(frame["speaker"])
+    # a person's gender, None for what is not a person
+    persons = frame[frame["speaker_kind"] == "person"]
+    assert set(persons["speaker_gender"]) <= {"female", "male", "unknown"}
+    assert frame[frame["speaker_kind"] != "person"]["speaker_gender"].isna().all()
 
 
 def test_to_dataframe_traces_rows_to_their_articles():

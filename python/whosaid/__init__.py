@@ -243,7 +243,8 @@ def to_dataframe(records):
 
     Columns: id; every member a record passed through (outlet, date, url,
     ...), in the order first seen; type; speaker, speaker_role,
-    speaker_kind, speaker_gender and speaker_key (the store's merging key);
+    speaker_kind, speaker_gender (female, male or unknown for a person,
+    None otherwise) and speaker_key (the store's merging key);
     source, cue, content (the fragments joined by " … "), addressee; the
     offsets source_start, source_end, cue_start, cue_end, content_start and
     content_end (of the first and last fragment); confidence.  Offsets are

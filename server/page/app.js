@@ -54,9 +54,17 @@ function speakerName(a) {
   return '(no speaker found)';
 }
 
+// "person, female": the kind, and for a person the gender the article
+// shows (left out when it shows none).
+function speakerKind(speaker) {
+  if (!speaker) return '';
+  const known = speaker.gender === 'female' || speaker.gender === 'male';
+  return known ? `${speaker.kind}, ${speaker.gender}` : speaker.kind;
+}
+
 function describe(a) {
   const who = speakerName(a);
-  const kind = a.speaker ? `, ${a.speaker.kind}` : '';
+  const kind = a.speaker ? `, ${speakerKind(a.speaker)}` : '';
   return `${who}${kind}: ${a.type} (confidence ${a.confidence.toFixed(2)})`;
 }
 
@@ -120,7 +128,7 @@ function renderSpeakers(record, firstSegment) {
   const groups = new Map();
   record.attributions.forEach((a, i) => {
     const name = speakerName(a);
-    if (!groups.has(name)) groups.set(name, { kind: a.speaker ? a.speaker.kind : '', items: [] });
+    if (!groups.has(name)) groups.set(name, { kind: speakerKind(a.speaker), items: [] });
     groups.get(name).items.push(i);
   });
   if (!groups.size) {

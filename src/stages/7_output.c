@@ -288,6 +288,20 @@ static const char *entity_name(const ws_entity *e)
 	return e->name ? e->name : "";
 }
 
+/* A person's gender, or NULL for what is not a person (JSON null, an
+ * empty TSV cell): gender is a property of people only. */
+static const char *gender_name(const ws_entity *e)
+{
+	if (e->kind != WS_ENTITY_PERSON)
+		return NULL;
+	switch (e->gender) {
+	case WS_GENDER_FEMALE: return "female";
+	case WS_GENDER_MALE: return "male";
+	case WS_GENDER_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
 static bool has_role(const ws_entity *e)
 {
 	return e->role && e->role[0];
@@ -468,6 +482,11 @@ static void json_speaker(ws_out *o, const json_style *st, const ws_view *v, long
 		OUT_LIT(o, "null");
 	json_inline_key(o, st, false, "kind");
 	json_cstring(o, kind_name(e->kind));
+	json_inline_key(o, st, false, "gender");
+	if (gender_name(e))
+		json_cstring(o, gender_name(e));
+	else
+		OUT_LIT(o, "null");
 	out_char(o, '}');
 }
 
@@ -507,6 +526,11 @@ static void json_entity(ws_out *o, const json_style *st, const ws_view *v, const
 		OUT_LIT(o, "null");
 	json_key(o, st, d, false, "kind");
 	json_cstring(o, kind_name(e->kind));
+	json_key(o, st, d, false, "gender");
+	if (gender_name(e))
+		json_cstring(o, gender_name(e));
+	else
+		OUT_LIT(o, "null");
 	json_key(o, st, d, false, "mentions");
 	json_span_array(o, st, v, d, e->mentions, e->mention_count);
 	json_key(o, st, d, false, "attributions");
@@ -734,7 +758,7 @@ static void brat_document(ws_out *o, const ws_view *v)
 /* ------------------------------------------------------------------- TSV */
 
 static const char tsv_header[] =
-	"id\ttype\tspeaker\trole\tsource\tcue\taddressee\tcontent\tsource_start\tsource_end\t"
+	"id\ttype\tspeaker\trole\tgender\tsource\tcue\taddressee\tcontent\tsource_start\tsource_end\t"
 	"cue_start\tcue_end\tcontent_start\tcontent_end\tconfidence\n";
 
 static void tsv_span_text(ws_out *o, const ws_view *v, ws_span s)
@@ -771,6 +795,9 @@ static void tsv_document(ws_out *o, const ws_render_options *opt, const ws_view 
 		out_char(o, '\t');
 		if (e && has_role(e))
 			out_text_cstr(o, e->role, TEXT_PLAIN);
+		out_char(o, '\t');
+		if (e && gender_name(e))
+			out_cstr(o, gender_name(e));
 		tsv_span_text(o, v, a->source);
 		tsv_span_text(o, v, a->cue);
 		tsv_span_text(o, v, a->addressee);

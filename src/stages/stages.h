@@ -79,6 +79,16 @@ size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, 
 /* 6 (6_speakers.c): each attribution's speaker, and the entities. */
 ws_status ws_speakers_resolve(ws_doc *doc);
 
+/* The pronoun ranker's training rows (train/dump/speaker_features.c): for
+ * each he/she/him/her/his of an analysed document, each candidate person
+ * with its features, and the code point spans of its mentions before the
+ * pronoun, for aligning with coreference chains.  Its weights are in
+ * 6_speakers_ranker.h. */
+#define WS_RANK_FEATURES 17
+typedef void ws_rank_row_fn(void *ctx, size_t pronoun_start, size_t pronoun_end, long cand,
+			    const double *features, const size_t *spans, size_t nspans);
+ws_status ws_speakers_rank_rows(ws_doc *doc, ws_rank_row_fn *row, void *ctx);
+
 /* 7 (7_output.c) renders a finished document through the public API
  * only (whosaid.h), so it declares nothing here. */
 
