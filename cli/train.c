@@ -72,6 +72,11 @@ static const char train_help[] =
 	"      --commit ID    the source revision, recorded in the model\n"
 	"      --taggers-from MODEL  take the part-of-speech, name and parser\n"
 	"                     models from MODEL and train only the labeller\n"
+	"      --dump-roles DIR  write the neural labeller's inputs and gold labels\n"
+	"                     of train and dev into DIR/train.tsv and DIR/dev.tsv\n"
+	"                     (for tools/train_neural.py) instead of training it\n"
+	"      --attach-neural FILE  write the model of --taggers-from with the\n"
+	"                     neural labeller section FILE (tools/train_neural.py)\n"
 	"  -q, --quiet        no progress on stderr\n"
 	"  -h, --help         show this help and exit\n";
 
@@ -156,7 +161,7 @@ static bool reuse_taggers(const char *name, ws_writer *pos, ws_writer *ner, ws_w
 int train_main(int argc, char **argv)
 {
 	const char *data = "../shared/data/polnear", *output = "models/news.wsm", *commit = "unknown";
-	const char *taggers_from = NULL;
+	const char *taggers_from = NULL, *dump_roles = NULL, *attach_neural = NULL;
 	train_settings settings = {1, 12, false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -180,6 +185,10 @@ int train_main(int argc, char **argv)
 			commit = value;
 		else if (strcmp(a, "--taggers-from") == 0)
 			taggers_from = value;
+		else if (strcmp(a, "--dump-roles") == 0)
+			dump_roles = value;
+		else if (strcmp(a, "--attach-neural") == 0)
+			attach_neural = value;
 		else if (strcmp(a, "--seed") == 0)
 			settings.seed = strtoull(value, &end, 10);
 		else if (strcmp(a, "--epochs") == 0)
@@ -195,6 +204,13 @@ int train_main(int argc, char **argv)
 		i++;
 	}
 
+	if (attach_neural) {
+		if (!taggers_from) {
+			cli_message("train: --attach-neural needs --taggers-from MODEL");
+			return 2;
+		}
+		return train_attach_neural(taggers_from, attach_neural, output);
+	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ws_labels pos_labels, rel_labels;
@@ -247,6 +263,17 @@ int train_main(int argc, char **argv)
 	if (!ws_container_write(&file, WS_FEATURE_SET_VERSION, parts, 5) ||
 	    ws_model_open_memory(file.data, file.len, NULL, &model, &err) != WS_OK) {
 		cli_message("train: cannot assemble the taggers: %s", err.message);
+		goto done;
+	}
+	if (dump_roles) {
+		/* The neural trainer's data: written, and nothing trained. */
+		char *tr = cli_format("%s/train.tsv", dump_roles), *dv = cli_format("%s/dev.tsv", dump_roles);
+		bool dumped = tr && dv && train_roles_dump(model, &roles_train, tr) && train_roles_dump(model, &roles_dev, dv);
+		if (dumped)
+			train_progress(&settings, "labeller inputs written to %s and %s", tr, dv);
+		free(tr);
+		free(dv);
+		status = dumped ? 0 : 1;
 		goto done;
 	}
 	roles.len = 0;

@@ -10,6 +10,7 @@
 #define WS_FEATURES_H
 
 #include "linear.h"
+#include "encoder.h"
 
 #define WS_FEATURE_SET_VERSION 3u
 #define WS_MAX_FEATURES 128   /* per token, for any stage */
@@ -79,6 +80,12 @@ typedef struct ws_scratch {
 	size_t alpha_cap, beta_cap;
 	float *posterior;       /* the probability of each word's label */
 	size_t posterior_cap;
+	ws_enc_input *inputs;   /* the neural labeller's inputs, word ids and */
+	size_t inputs_cap;      /* working floats (encoder.h) */
+	uint32_t *word_ids;
+	size_t word_ids_cap;
+	float *work;
+	size_t work_cap;
 	int32_t *parse;         /* the parser's stack and arcs: 5 per word */
 	size_t parse_cap;
 	uint8_t *parse_rel;
@@ -153,6 +160,10 @@ bool ws_roles_reserve(ws_doc *doc, ws_scratch *s);
 /* The features of tokens first..last, as ws_sentence_features() does. */
 size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, uint64_t *features,
 			 uint32_t *offsets);
+
+/* The neural labeller's inputs of tokens first..last (encoder.h), from
+ * the same evidence as ws_roles_features(). */
+void ws_roles_inputs(ws_doc *doc, size_t first, size_t last, ws_scratch *s, ws_enc_input *out);
 
 /* The labels of the attribution labeller: BIO over the three roles. */
 extern const char *const ws_role_label_names[];
