@@ -288,6 +288,13 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
  * below); loads and stores go through memcpy, so nothing need be
  * aligned. */
 typedef float v8 __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef int8_t v8b __attribute__((vector_size(8)));
+
+/* Every helper is inlined into both builds of the forward pass (portable
+ * and AVX2): a helper left out of line would run the portable code in
+ * both. */
+#define WS_INLINE static inline __attribute__((always_inline))
 
 /* GCC warns that a function returning such a vector has another calling
  * convention with AVX than without; these are all static and inlined, so
@@ -300,21 +307,20 @@ typedef float v8 __attribute__((vector_size(32)));
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
-static inline v8 load8(const float *p)
+WS_INLINE v8 load8(const float *p)
 {
 	v8 v;
 	memcpy(&v, p, sizeof v);
 	return v;
 }
 
-static inline void store8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
+WS_INLINE void store8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
 
 /* tanh as a rational function, clamped where it is 1 to float precision
  * (the approximation Eigen uses; at most 3e-7 from tanh).  One division
  * and no exp, and it runs eight lanes at once. */
-typedef int32_t v8i __attribute__((vector_size(32)));
 
-static inline v8 tanh8(v8 x)
+WS_INLINE v8 tanh8(v8 x)
 {
 	const v8 lim = (v8){0} + 7.90531110763549805f;
 	v8i hi = x > lim, lo = x < -lim; /* lanes all ones where true */
@@ -333,33 +339,53 @@ static inline v8 tanh8(v8 x)
 	return p / q;
 }
 
-static inline v8 sigmoid8(v8 x) { return tanh8(x * 0.5f) * 0.5f + 0.5f; }
+WS_INLINE v8 sigmoid8(v8 x) { return tanh8(x * 0.5f) * 0.5f + 0.5f; }
+
+/* Eight int8 steps as floats.  GCC widens a generic vector of bytes one
+ * byte at a time, so the AVX2 build uses the instruction that does all
+ * eight (vpmovsxbd) instead. */
+WS_INLINE v8 widen_portable(const int8_t *p)
+{
+	v8b q;
+	memcpy(&q, p, sizeof q);
+	return __builtin_convertvector(__builtin_convertvector(q, v8i), v8);
+}
 
 /* The per-token input projections (n x 8 hidden): the bias plus one row
- * per input, each dequantised on the fly. */
-static inline void project_body(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
-				float *proj)
-{
-	size_t width = 2 * (size_t)e->gates;
-	for (size_t t = 0; t < n; t++) {
-		float *p = proj + t * width;
-		memcpy(p, e->bias, width * sizeof *p);
-		for (size_t k = 0; k <= WS_INPUTS; k++) {
-			uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];
-			if (v >= e->nrows[k])
-				v = e->nrows[k] - 1;
-			const int8_t *row = e->rows[k] + (size_t)v * width;
-			float s = e->scales[k][v];
-			for (size_t j = 0; j < width; j++)
-				p[j] += s * (float)row[j];
-		}
+ * per input, each dequantised on the fly.  Eight columns at a time, the
+ * sum kept in a register across the fifteen rows. */
+#define WS_PROJECT(name, widen)                                                                     \
+	WS_INLINE void name(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n, \
+			    float *proj)                                                            \
+	{                                                                                           \
+		size_t width = 2 * (size_t)e->gates;                                                \
+		const int8_t *rows[WS_INPUTS + 1];                                                  \
+		float scale[WS_INPUTS + 1];                                                         \
+		for (size_t t = 0; t < n; t++) {                                                    \
+			for (size_t k = 0; k <= WS_INPUTS; k++) {                                   \
+				uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];                   \
+				if (v >= e->nrows[k])                                               \
+					v = e->nrows[k] - 1;                                        \
+				rows[k] = e->rows[k] + (size_t)v * width;                           \
+				scale[k] = e->scales[k][v];                                         \
+			}                                                                           \
+			float *p = proj + t * width;                                                \
+			for (size_t j = 0; j < width; j += 8) {                                     \
+				v8 acc; /* memcpy, not load8: Clang refuses a vector */             \
+				memcpy(&acc, e->bias + j, sizeof acc); /* across targets */         \
+				for (size_t k = 0; k <= WS_INPUTS; k++)                             \
+					acc += widen(rows[k] + j) * scale[k];                       \
+				memcpy(p + j, &acc, sizeof acc);                                    \
+			}                                                                           \
+		}                                                                                   \
 	}
-}
+
+WS_PROJECT(project_portable, widen_portable)
 
 /* One direction of the LSTM over n tokens: reads the projections at
  * column offset `half` (0 forward, 4 hidden backward), writes h per token
  * into hs (n x hidden).  z holds 4 hidden floats, c hidden. */
-static inline void lstm_body(const ws_encoder *e, const float *proj, size_t n, int dir, float *hs, float *z,
+WS_INLINE void lstm_body(const ws_encoder *e, const float *proj, size_t n, int dir, float *hs, float *z,
 			     float *c)
 {
 	size_t H = e->hidden, G = e->gates, width = 2 * G;
@@ -368,14 +394,24 @@ static inline void lstm_body(const ws_encoder *e, const float *proj, size_t n, i
 	const float *h_prev = NULL;
 	for (size_t s = 0; s < n; s++) {
 		size_t t = dir == 0 ? s : n - 1 - s;
-		memcpy(z, proj + t * width + (size_t)dir * G, G * sizeof *z);
-		if (h_prev)
-			for (size_t k = 0; k < H; k++) {
+		const float *pz = proj + t * width + (size_t)dir * G;
+		/* 32 gates at a time in four registers, h_prev[k] times column k
+		 * added to them; G is a multiple of 32 (hidden of 8) */
+		for (size_t j = 0; j < G; j += 32) {
+			v8 a0 = load8(pz + j), a1 = load8(pz + j + 8), a2 = load8(pz + j + 16), a3 = load8(pz + j + 24);
+			for (size_t k = 0; h_prev && k < H; k++) {
 				float hk = h_prev[k];
-				const float *col = W + k * G;
-				for (size_t j = 0; j < G; j += 8)
-					store8(z + j, load8(z + j) + load8(col + j) * hk);
+				const float *col = W + k * G + j;
+				a0 += load8(col) * hk;
+				a1 += load8(col + 8) * hk;
+				a2 += load8(col + 16) * hk;
+				a3 += load8(col + 24) * hk;
 			}
+			store8(z + j, a0);
+			store8(z + j + 8, a1);
+			store8(z + j + 16, a2);
+			store8(z + j + 24, a3);
+		}
 		float *h = hs + t * H;
 		for (size_t j = 0; j < H; j += 8) {
 			v8 i = sigmoid8(load8(z + j)), f = sigmoid8(load8(z + H + j));
@@ -388,7 +424,7 @@ static inline void lstm_body(const ws_encoder *e, const float *proj, size_t n, i
 	}
 }
 
-static inline void output_body(const ws_encoder *e, const float *hf, const float *hb, size_t n, float *emissions)
+WS_INLINE void output_body(const ws_encoder *e, const float *hf, const float *hb, size_t n, float *emissions)
 {
 	size_t H = e->hidden, L = WS_ROLE_LABELS;
 	for (size_t t = 0; t < n; t++) {
@@ -408,34 +444,37 @@ size_t ws_encoder_work_floats(const ws_encoder *e, size_t n)
 	return n * (2 * (size_t)e->gates + 2 * e->hidden) + e->gates + e->hidden;
 }
 
-static inline void forward_body(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
-				float *work, float *emissions)
-{
-	float *proj = work, *hf = proj + n * 2 * e->gates, *hb = hf + n * e->hidden;
-	float *z = hb + n * e->hidden, *c = z + e->gates;
-	project_body(e, in, words, n, proj);
-	lstm_body(e, proj, n, 0, hf, z, c);
-	lstm_body(e, proj, n, 1, hb, z, c);
-	output_body(e, hf, hb, n, emissions);
-}
+#define WS_FORWARD(name, attributes, project)                                                  \
+	attributes static void name(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, \
+				    size_t n, float *work, float *emissions)                       \
+	{                                                                                           \
+		float *proj = work, *hf = proj + n * 2 * e->gates, *hb = hf + n * e->hidden;        \
+		float *z = hb + n * e->hidden, *c = z + e->gates;                                   \
+		project(e, in, words, n, proj);                                                     \
+		lstm_body(e, proj, n, 0, hf, z, c);                                                 \
+		lstm_body(e, proj, n, 1, hb, z, c);                                                 \
+		output_body(e, hf, hb, n, emissions);                                               \
+	}
 
-static void forward_portable(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
-			     float *work, float *emissions)
-{
-	forward_body(e, in, words, n, work, emissions);
-}
+WS_FORWARD(forward_portable, , project_portable)
 
 /* On x86-64 the same code is compiled a second time for AVX2 and FMA and
  * chosen at run time when the processor has them; elsewhere, and on
  * older processors, the portable build runs. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define WS_ENCODER_AVX2 1
-__attribute__((target("avx2,fma"))) static void forward_avx2(const ws_encoder *e, const ws_enc_input *in,
-							     const uint32_t *words, size_t n, float *work,
-							     float *emissions)
+#include <immintrin.h>
+
+__attribute__((target("avx2,fma"))) WS_INLINE v8 widen_avx2(const int8_t *p)
 {
-	forward_body(e, in, words, n, work, emissions);
+	__m256 f = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)p)));
+	v8 v;
+	memcpy(&v, &f, sizeof v);
+	return v;
 }
+
+__attribute__((target("avx2,fma"))) WS_PROJECT(project_avx2, widen_avx2)
+WS_FORWARD(forward_avx2, __attribute__((target("avx2,fma"))), project_avx2)
 #endif
 
 void ws_encoder_emissions(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n, float *work,
