@@ -106,6 +106,16 @@ static ws_status bad(ws_error *err, const char *what)
 	return WS_ERR_MODEL;
 }
 
+static ws_status out_of_memory(ws_error *err)
+{
+	if (err) {
+		err->code = WS_ERR_NOMEM;
+		err->position = 0;
+		snprintf(err->message, sizeof err->message, "out of memory loading the neural section");
+	}
+	return WS_ERR_NOMEM;
+}
+
 /* n floats into to, each finite and of sane size. */
 static bool read_floats(ws_reader *r, float *to, size_t n)
 {
@@ -123,7 +133,8 @@ static bool read_floats(ws_reader *r, float *to, size_t n)
 
 static void skip_padding(ws_reader *r)
 {
-	while (r->pos % 4 && r->pos < r->len)
+	/* a failed reader no longer moves: stop at the first failure */
+	while (r->pos % 4 && r->pos < r->len && !r->failed)
 		if (ws_read_u8(r) != 0)
 			r->failed = true;
 }
@@ -158,6 +169,9 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 		return bad(err, "truncated vocabulary or provenance");
 	const unsigned char *provenance = ws_read_bytes(&r, plen);
 	skip_padding(&r);
+	/* text, so no NUL: a length that swallowed the padding is wrong */
+	if (!r.failed && memchr(provenance, 0, plen))
+		return bad(err, "its provenance is not text");
 	size_t gates = 4 * (size_t)hidden, L = WS_ROLE_LABELS;
 	size_t nrows[WS_INPUTS + 1];
 	nrows[0] = nwords;
@@ -177,14 +191,8 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 	 * vocabulary's offsets and slots, the provenance. */
 	size_t bytes = (floats + total_rows) * 4 + total_rows * 2 * gates + ((size_t)nwords + slots) * 4 + plen + 1;
 	unsigned char *block = ws_mem_alloc(a, bytes);
-	if (!block) {
-		if (err) {
-			err->code = WS_ERR_NOMEM;
-			err->position = 0;
-			snprintf(err->message, sizeof err->message, "out of memory loading the neural section");
-		}
-		return WS_ERR_NOMEM;
-	}
+	if (!block)
+		return out_of_memory(err);
 	memset(block, 0, bytes);
 	e->owned = block;
 	float *f = (float *)block;
@@ -233,7 +241,7 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 	unsigned char *forms_copy = ws_mem_alloc(a, form_bytes + 1u);
 	if (!forms_copy) {
 		ws_encoder_free(e, a);
-		return bad(err, "out of memory");
+		return out_of_memory(err);
 	}
 	memcpy(forms_copy, forms, form_bytes);
 	for (size_t t = 0, first = 0; t <= WS_INPUTS; first += nrows[t], t++) {
