@@ -189,7 +189,8 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 		slots *= 2;
 	/* One block: the floats, the dequantising scales, the rows, the
 	 * vocabulary's offsets and slots, the provenance. */
-	size_t bytes = (floats + total_rows) * 4 + total_rows * 2 * gates + ((size_t)nwords + slots) * 4 + plen + 1;
+	size_t bytes = (floats + (2 * hidden + 1) * (8 - L) + total_rows) * 4 + total_rows * 2 * gates +
+		       ((size_t)nwords + slots) * 4 + plen + 1;
 	unsigned char *block = ws_mem_alloc(a, bytes);
 	if (!block)
 		return out_of_memory(err);
@@ -200,11 +201,13 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 	e->bias = f, f += 2 * gates;
 	e->recurrent[0] = f, f += gates * hidden;
 	e->recurrent[1] = f, f += gates * hidden;
-	e->out = f, f += 2 * hidden * L;
-	e->out_bias = f, f += L;
+	e->out = f, f += 2 * hidden * 8; /* each row padded to 8 labels, for one vector per row */
+	e->out_bias = f, f += 8;
 	ok = ok && read_floats(&r, e->bias, 2 * gates) && read_floats(&r, e->recurrent[0], gates * hidden) &&
-	     read_floats(&r, e->recurrent[1], gates * hidden) && read_floats(&r, e->out, 2 * hidden * L) &&
-	     read_floats(&r, e->out_bias, L);
+	     read_floats(&r, e->recurrent[1], gates * hidden);
+	for (size_t k = 0; ok && k < 2 * (size_t)hidden; k++)
+		ok = read_floats(&r, e->out + k * 8, L);
+	ok = ok && read_floats(&r, e->out_bias, L);
 	if (!ok) {
 		ws_encoder_free(e, a);
 		return bad(err, "a weight is not a finite number of sane size");
@@ -436,14 +439,14 @@ WS_INLINE void output_body(const ws_encoder *e, const float *hf, const float *hb
 {
 	size_t H = e->hidden, L = WS_ROLE_LABELS;
 	for (size_t t = 0; t < n; t++) {
-		float *out = emissions + t * L;
-		memcpy(out, e->out_bias, L * sizeof *out);
-		for (size_t k = 0; k < 2 * H; k++) {
-			float x = k < H ? hf[t * H + k] : hb[t * H + k - H];
-			const float *w = e->out + k * L;
-			for (size_t b = 0; b < L; b++)
-				out[b] += w[b] * x;
-		}
+		v8 acc = load8(e->out_bias);
+		for (size_t k = 0; k < H; k++)
+			acc += load8(e->out + k * 8) * hf[t * H + k];
+		for (size_t k = 0; k < H; k++)
+			acc += load8(e->out + (H + k) * 8) * hb[t * H + k];
+		float lanes[8];
+		store8(lanes, acc);
+		memcpy(emissions + t * L, lanes, L * sizeof *lanes);
 	}
 }
 

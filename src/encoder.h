@@ -82,8 +82,8 @@ typedef struct ws_encoder {
 	uint32_t nrows[WS_INPUTS + 1];
 	float *bias;                  /* 2 x gates, both directions' biases */
 	float *recurrent[2];          /* gates x hidden, row-major, per direction */
-	float *out;                   /* labels x (2 x hidden) */
-	float *out_bias;              /* labels */
+	float *out;                   /* (2 x hidden) x 8: per input, its weight to each label, 0-padded */
+	float *out_bias;              /* 8, the labels' and a zero */
 	float transitions[8 * 7];     /* (labels + 1) x labels, the last row from the start */
 	/* the vocabulary: open addressing over word forms */
 	unsigned char *forms;         /* nwords entries: length byte, then bytes */

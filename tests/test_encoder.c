@@ -295,7 +295,7 @@ static void reference_emissions(const ws_encoder *e, const ws_enc_input *in, con
 		for (size_t b = 0; b < L; b++) {
 			double s = e->out_bias[b];
 			for (size_t k = 0; k < 2 * H; k++)
-				s += (double)e->out[k * L + b] * (k < H ? hs[0][t * H + k] : hs[1][t * H + k - H]);
+				s += (double)e->out[k * 8 + b] * (k < H ? hs[0][t * H + k] : hs[1][t * H + k - H]);
 			out[t * L + b] = s;
 		}
 	free(proj);
