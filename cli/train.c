@@ -70,6 +70,7 @@ static const char train_help[] =
 	"      --seed N       seed of the random order of training (default: 1)\n"
 	"      --epochs N     the most epochs per model (default: 12)\n"
 	"      --commit ID    the source revision, recorded in the model\n"
+	"      --name NAME    the model's name in its description (default: news)\n"
 	"      --taggers-from MODEL  take the part-of-speech, name and parser\n"
 	"                     models from MODEL and train only the labeller\n"
 	"      --dump-roles DIR  write the neural labeller's inputs and gold labels\n"
@@ -161,7 +162,7 @@ static bool reuse_taggers(const char *name, ws_writer *pos, ws_writer *ner, ws_w
 int train_main(int argc, char **argv)
 {
 	const char *data = "../shared/data/polnear", *output = "models/news.wsm", *commit = "unknown";
-	const char *taggers_from = NULL, *dump_roles = NULL, *attach_neural = NULL;
+	const char *taggers_from = NULL, *dump_roles = NULL, *attach_neural = NULL, *name = "news";
 	train_settings settings = {1, 12, false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -189,6 +190,8 @@ int train_main(int argc, char **argv)
 			dump_roles = value;
 		else if (strcmp(a, "--attach-neural") == 0)
 			attach_neural = value;
+		else if (strcmp(a, "--name") == 0)
+			name = value;
 		else if (strcmp(a, "--seed") == 0)
 			settings.seed = strtoull(value, &end, 10);
 		else if (strcmp(a, "--epochs") == 0)
@@ -285,12 +288,12 @@ int train_main(int argc, char **argv)
 	double elapsed = seconds_since(&t0);
 	meta.len = 0;
 	char *text = cli_format(
-		"{\"name\": \"news\", \"feature_set\": %u, \"trained_on\": \"PolNeAR v1.0.0 train split "
+		"{\"name\": \"%s\", \"feature_set\": %u, \"trained_on\": \"PolNeAR v1.0.0 train split "
 		"(silver CoreNLP tags for the taggers, brat attributions for the labeller)\", "
 		"\"selected_on\": \"PolNeAR dev split\", \"seed\": %llu, \"max_epochs\": %u, "
 		"\"commit\": \"%s\", \"dev\": {\"pos_accuracy\": %.4f, \"ner_f1\": %.4f, "
 		"\"dependency_las\": %.4f, \"role_span_f1\": %.4f}, \"training_seconds\": %.1f, \"training_peak_rss_mib\": %.0f}",
-		WS_FEATURE_SET_VERSION, (unsigned long long)settings.seed, settings.epochs, commit, pos_dev,
+		name, WS_FEATURE_SET_VERSION, (unsigned long long)settings.seed, settings.epochs, commit, pos_dev,
 		ner_dev, dep_dev, roles_dev_f1, elapsed, usage.ru_maxrss / 1024.0);
 	if (!text)
 		goto done;
