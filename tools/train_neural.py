@@ -463,7 +463,7 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--hidden', type=int, default=32)
     ap.add_argument('--epochs', type=int, default=20)
-    ap.add_argument('--batch', type=int, default=16)
+    ap.add_argument('--batch', type=int, default=32)
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--dropout', type=float, default=0.3)
     ap.add_argument('--word-dropout', type=float, default=0.05)

@@ -14,7 +14,9 @@ opens) and before its closing one, read through the article.  Matching is
 the scorer's own (imported from it): contents one-to-one by token Jaccard
 of 0.5 or more, greedily, then source and cue agree; an article annotated
 by k people weighs 1/k per annotation.  Recall counts gold attributions of
-the type, precision predicted ones of the type.
+the type, precision predicted ones of the type.  Each gold attribution not
+found in full is put down to its content (none matched), else its source
+(the matched one's disagrees), else its cue.
 """
 import argparse
 import collections
@@ -93,6 +95,15 @@ def score(ev, doc, quoted, gold, pred, C, w):
         k = kind(doc, quoted, ga['Content'])
         C[k]['gold'] += w
         C[k]['gold_full'] += w * ok
+        # why a gold attribution is not found in full: no content matched,
+        # or the matched one's source or cue disagrees
+        if not ok:
+            if i not in match:
+                C[k]['miss_content'] += w
+            else:
+                pa = p[match[i]]
+                src = (not ga['Source'] and not pa['Source']) or ev.jaccard(ga['Source'], pa['Source']) >= 0.5
+                C[k]['miss_source' if not src else 'miss_cue'] += w
     for j, pa in enumerate(p):
         k = kind(doc, quoted, pa['Content'])
         C[k]['pred'] += w
@@ -128,8 +139,10 @@ def main():
         r = c['gold_full'] / c['gold'] if c['gold'] else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         res[k] = {'gold': round(c['gold'], 2), 'pred': round(c['pred'], 2), 'p': round(p, 4), 'r': round(r, 4),
-                  'f1': round(f, 4)}
-        print(f"attr.full.{k:9s} gold {c['gold']:7.2f} pred {c['pred']:7.2f}  P={p:.3f} R={r:.3f} F1={f:.3f}")
+                  'f1': round(f, 4), 'missed_content': round(c['miss_content'], 2),
+                  'wrong_source': round(c['miss_source'], 2), 'wrong_cue': round(c['miss_cue'], 2)}
+        print(f"attr.full.{k:9s} gold {c['gold']:7.2f} pred {c['pred']:7.2f}  P={p:.3f} R={r:.3f} F1={f:.3f}"
+              f"  (missed: content {c['miss_content']:.1f}, source {c['miss_source']:.1f}, cue {c['miss_cue']:.1f})")
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(res, f, indent=1)
