@@ -488,6 +488,13 @@ __attribute__((target("avx2,fma"))) WS_PROJECT(project_avx2, widen_avx2)
 WS_FORWARD(forward_avx2, __attribute__((target("avx2,fma"))), project_avx2)
 #endif
 
+void ws_encoder_emissions_portable(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
+				   float *work, float *emissions)
+{
+	if (n)
+		forward_portable(e, in, words, n, work, emissions);
+}
+
 void ws_encoder_emissions(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n, float *work,
 			  float *emissions)
 {

@@ -107,4 +107,9 @@ size_t ws_encoder_work_floats(const ws_encoder *e, size_t n);
 void ws_encoder_emissions(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
 			  float *work, float *emissions);
 
+/* The same, always by the portable build (for the tests: on a machine with
+ * AVX2 the call above never takes it). */
+void ws_encoder_emissions_portable(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
+				   float *work, float *emissions);
+
 #endif /* WS_ENCODER_H */

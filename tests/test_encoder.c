@@ -7,13 +7,14 @@
  * (tests/fixtures/tiny.wsm, built by test_model_file.c), so these tests
  * need no trained model and no data.  They check that the forward pass
  * computes what a plain double-precision LSTM computes from the same
- * (dequantised) weights, that a model with the section analyses text
- * with the neural labeller and leaks nothing, and that a damaged section
- * is refused like any other: every byte flipped (of the header, the
- * vocabulary and the first weights, and a stride through the tables),
- * every truncation, and, with the checksums recomputed so that only the
- * damage itself is wrong, bad counts, a weight that is not a number,
- * bytes left over.  Every allocation of a load is failed in turn too.
+ * (dequantised) weights, in both of its builds (AVX2 and portable), that
+ * a model with the section analyses text with the neural labeller and
+ * leaks nothing, and that a damaged section is refused like any other:
+ * every byte flipped (of the header, the vocabulary and the first
+ * weights, and a stride through the tables), every truncation, and,
+ * with the checksums recomputed so that only the damage itself is wrong,
+ * bad counts, a weight that is not a number, twin words, bytes left
+ * over.  Every allocation of a load is failed in turn too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -338,6 +339,13 @@ static void test_forward_pass_matches_a_plain_lstm(void **state)
 	assert_true(largest > 0.1);
 	if (worst > 1e-4)
 		fail_msg("emissions differ from the reference by %g", worst);
+	/* The portable build too, whichever one the processor gets. */
+	ws_encoder_emissions_portable(&e, in, words, N, work, got);
+	worst = 0;
+	for (size_t i = 0; i < N * L; i++)
+		worst = fmax(worst, fabs(got[i] - want[i]));
+	if (worst > 1e-4)
+		fail_msg("the portable build's emissions differ from the reference by %g", worst);
 	/* A sequence of one token, and of none. */
 	ws_encoder_emissions(&e, in, words, 1, work, got);
 	reference_emissions(&e, in, words, 1, want);
