@@ -229,9 +229,9 @@ MODEL ?= news
 eval: all
 	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid MODEL=$(MODEL) OUT=$(BUILD)/eval/$(MODEL) PYTHON=$(PYTHON) tools/eval.sh
 
-# Both models on dev, spans and speakers, each checked against its floors in
-# tests/accuracy_gate.json (speakers under "speakers:MODEL").
-GATED_MODELS = rules news
+# Every shipped model on dev, spans and speakers, each checked against its
+# floors in tests/accuracy_gate.json (speakers under "speakers:MODEL").
+GATED_MODELS = rules news perceptron
 eval-gate: all
 	@for m in $(GATED_MODELS); do \
 		$(MAKE) --no-print-directory eval MODEL=$$m || exit 1; \
@@ -242,18 +242,39 @@ eval-gate: all
 			--gate tests/accuracy_gate.json --model speakers:$$m || exit 1; \
 	done
 
-# Rebuild the shipped model from the data and describe it in models/manifest.json
-# (SEED picks the random order of training).
+# Rebuild the shipped models from the data and describe them in
+# models/manifest.json (SEED picks the random order of training).  First
+# the perceptron model (the taggers, the parser and the perceptron
+# labeller: models/perceptron.wsm); then the neural labeller
+# (docs/models.md): the C pipeline writes its inputs, PyTorch learns it
+# (TORCH_PYTHON, Debian's python3-torch, one thread) from them and the
+# GloVe vectors, which tools/train_neural.py fetches with npm into
+# VECTORS_CACHE, outside the repository, and checks; it is attached to
+# the perceptron model's taggers as models/news.wsm.  Both are then
+# scored on dev.
 SEED ?= 1
+VECTORS_CACHE ?= $(HOME)/.cache/whosaid
+TORCH_PYTHON ?= /usr/bin/python3
+NEURAL_HIDDEN ?= 32
+NEURAL_EPOCHS ?= 8
+NEURAL_BUILD = $(BUILD)/neural
 models: all
 	@test -d $(SHARED)/data/polnear/train/text -a -d $(SHARED)/data/polnear/dev/text -a -f $(SHARED)/data/polnear/silver/train.conllu || \
 		{ echo "make models: needs PolNeAR's train and dev splits with their CoreNLP silver tags in $(SHARED)/data/polnear" \
 			"(train/text, train/attributions, dev/..., silver/train.conllu, silver/dev.conllu); set SHARED=DIR to" \
 			"the folder that holds data/polnear, or keep the shipped models/news.wsm" >&2; exit 2; }
-	$(BUILD)/whosaid train --data $(SHARED)/data/polnear --seed $(SEED) \
-		--commit $$(git rev-parse --short HEAD 2>/dev/null || echo unknown) -o models/news.wsm
+	$(BUILD)/whosaid train --data $(SHARED)/data/polnear --seed $(SEED) --name perceptron \
+		--commit $$(git rev-parse --short HEAD 2>/dev/null || echo unknown) -o models/perceptron.wsm
+	@mkdir -p $(NEURAL_BUILD)
+	$(BUILD)/whosaid train --data $(SHARED)/data/polnear --taggers-from models/perceptron.wsm --dump-roles $(NEURAL_BUILD)
+	$(TORCH_PYTHON) tools/train_neural.py --data $(NEURAL_BUILD) --cache $(VECTORS_CACHE) --seed $(SEED) \
+		--hidden $(NEURAL_HIDDEN) --epochs $(NEURAL_EPOCHS) --out $(NEURAL_BUILD)/labeller.neur \
+		--report $(NEURAL_BUILD)/report.json
+	$(BUILD)/whosaid train --taggers-from models/perceptron.wsm --attach-neural $(NEURAL_BUILD)/labeller.neur -o models/news.wsm
 	$(MAKE) --no-print-directory eval MODEL=news
-	$(PYTHON) tools/model_manifest.py --scores $(BUILD)/eval/news/dev-scores.json models/news.wsm > models/manifest.json.tmp
+	$(MAKE) --no-print-directory eval MODEL=perceptron
+	$(PYTHON) tools/model_manifest.py --scores $(BUILD)/eval/news/dev-scores.json \
+		--scores $(BUILD)/eval/perceptron/dev-scores.json models/news.wsm models/perceptron.wsm > models/manifest.json.tmp
 	mv models/manifest.json.tmp models/manifest.json
 
 # Speaker resolution on PolNeAR dev, scored by the shared scorer against the
@@ -317,7 +338,7 @@ bench-pathological: all
 	$(PYTHON) bench/pathological.py --whosaid $(BUILD)/whosaid --dir $(BUILD)/pathological
 .PHONY: bench-pathological
 
-BENCH_MODELS = rules news
+BENCH_MODELS = rules news perceptron
 bench-all: all
 	@for m in $(BENCH_MODELS); do \
 		$(MAKE) --no-print-directory bench MODEL=$$m || exit 1; \
@@ -396,8 +417,8 @@ help:
 	@echo "make browser-test     the server's page in headless Chromium (needs scripts/install.sh --dev)"
 	@echo "make python-test      the Python package, pip-installed (and built) into a venv, under pytest (with Dask)"
 	@echo "make eval             score the PolNeAR dev split ($(SHARED)/data/polnear), MODEL=news or rules"
-	@echo "make eval-gate        eval of both models, each checked against tests/accuracy_gate.json"
-	@echo "make models           train models/news.wsm from PolNeAR and rewrite models/manifest.json"
+	@echo "make eval-gate        eval and speaker-eval of every shipped model, checked against tests/accuracy_gate.json"
+	@echo "make models           train models/perceptron.wsm and the neural models/news.wsm, rewrite models/manifest.json"
 	@echo "make speaker-eval     whom each dev source is resolved to, by the shared scorer (MODEL=news)"
 	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"

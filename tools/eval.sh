@@ -60,3 +60,7 @@ fi
 
 "$PYTHON" "$scorer" --gold "$gold" --pred "$pred" --json "$OUT/$SPLIT-scores.json"
 echo "eval: scores written to $OUT/$SPLIT-scores.json"
+
+# attr.full per attribution type (direct, mixed, indirect), with the
+# scorer's own matching.
+"$PYTHON" "$(dirname "$0")/type_eval.py" --scorer "$scorer" --gold "$gold" --pred "$pred" --json "$OUT/$SPLIT-types.json"

@@ -7,8 +7,9 @@ For each file: its name, size and SHA-256, the container's format and
 feature-set versions, its sections, and the description the trainer wrote
 into it (training data, seed, source commit, training time and memory, the
 taggers' dev figures).  --scores adds the scorer's dev figures of the first
-model (the output of `make eval MODEL=...`), so that the manifest carries the
-figures the model was shipped with.  Standard library only.
+model (the output of `make eval MODEL=...`), a second --scores the second
+model's, and so on, so that the manifest carries the figures each model was
+shipped with.  Standard library only.
 """
 import argparse
 import hashlib
@@ -52,19 +53,20 @@ def describe(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--scores', help="the scorer's --json output for the first model")
+    ap.add_argument('--scores', action='append',
+                    help="the scorer's --json output for the first model; again for the second, and so on")
     ap.add_argument('models', nargs='+')
     args = ap.parse_args()
     try:
         entries = [describe(p) for p in args.models]
-        if args.scores:
-            with open(args.scores, encoding='utf-8') as f:
+        for entry, path in zip(entries, args.scores or []):
+            with open(path, encoding='utf-8') as f:
                 scores = json.load(f)
             dev = {name: round(scores[name]['f1'], 4) for name in REPORTED if name in scores}
             for name in ('quoted.recall.content', 'quoted.recall.full'):
                 if name in scores:
                     dev[name] = round(scores[name], 4)
-            entries[0]['dev_scores'] = dev
+            entry['dev_scores'] = dev
     except (OSError, ValueError, KeyError) as e:
         print(f'model_manifest: {e}', file=sys.stderr)
         return 1

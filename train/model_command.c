@@ -98,6 +98,15 @@ static int info(const char *name)
 		if (s)
 			describe_stage(stages[i], s);
 	}
+	const ws_section *neural = ws_container_find(&c, "NEUR");
+	ws_encoder enc;
+	if (neural && ws_encoder_load(&enc, ws_allocator_or_default(NULL), neural, &err) == WS_OK) {
+		printf("  NEUR  BiLSTM %u+%u units, %u words, %d inputs; labels in place of ATTR\n", enc.hidden,
+		       enc.hidden, enc.nwords, WS_INPUTS);
+		printf("neural provenance: %s\n", enc.provenance);
+		ws_encoder_free(&enc, ws_allocator_or_default(NULL));
+	} else if (neural)
+		printf("  NEUR  unreadable: %s\n", err.message);
 	const ws_section *meta = ws_container_find(&c, "META");
 	if (meta)
 		printf("description: %.*s\n", (int)meta->len, (const char *)meta->data);

@@ -34,8 +34,14 @@ static const char train_help[] =
 	"      --seed N       seed of the random order of training (default: 1)\n"
 	"      --epochs N     the most epochs per model (default: 12)\n"
 	"      --commit ID    the source revision, recorded in the model\n"
+	"      --name NAME    the model's name in its description (default: news)\n"
 	"      --taggers-from MODEL  take the part-of-speech, name and parser\n"
 	"                     models from MODEL and train only the labeller\n"
+	"      --dump-roles DIR  write the neural labeller's inputs and gold labels\n"
+	"                     of train and dev into DIR/train.tsv and DIR/dev.tsv\n"
+	"                     (for tools/train_neural.py) instead of training it\n"
+	"      --attach-neural FILE  write the model of --taggers-from with the\n"
+	"                     neural labeller section FILE (tools/train_neural.py)\n"
 	"  -q, --quiet        no progress on stderr\n"
 	"  -h, --help         show this help and exit\n";
 
@@ -120,7 +126,7 @@ static bool reuse_taggers(const char *name, ws_writer *pos, ws_writer *ner, ws_w
 int train_main(int argc, char **argv)
 {
 	const char *data = "../shared/data/polnear", *output = "models/news.wsm", *commit = "unknown";
-	const char *taggers_from = NULL;
+	const char *taggers_from = NULL, *dump_roles = NULL, *attach_neural = NULL, *name = "news";
 	train_settings settings = {1, 12, false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -144,6 +150,12 @@ int train_main(int argc, char **argv)
 			commit = value;
 		else if (strcmp(a, "--taggers-from") == 0)
 			taggers_from = value;
+		else if (strcmp(a, "--dump-roles") == 0)
+			dump_roles = value;
+		else if (strcmp(a, "--attach-neural") == 0)
+			attach_neural = value;
+		else if (strcmp(a, "--name") == 0)
+			name = value;
 		else if (strcmp(a, "--seed") == 0)
 			settings.seed = strtoull(value, &end, 10);
 		else if (strcmp(a, "--epochs") == 0)
@@ -159,6 +171,13 @@ int train_main(int argc, char **argv)
 		i++;
 	}
 
+	if (attach_neural) {
+		if (!taggers_from) {
+			cli_message("train: --attach-neural needs --taggers-from MODEL");
+			return 2;
+		}
+		return train_attach_neural(taggers_from, attach_neural, output);
+	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ws_labels pos_labels, rel_labels;
@@ -213,6 +232,17 @@ int train_main(int argc, char **argv)
 		cli_message("train: cannot assemble the taggers: %s", err.message);
 		goto done;
 	}
+	if (dump_roles) {
+		/* The neural trainer's data: written, and nothing trained. */
+		char *tr = cli_format("%s/train.tsv", dump_roles), *dv = cli_format("%s/dev.tsv", dump_roles);
+		bool dumped = tr && dv && train_roles_dump(model, &roles_train, tr) && train_roles_dump(model, &roles_dev, dv);
+		if (dumped)
+			train_progress(&settings, "labeller inputs written to %s and %s", tr, dv);
+		free(tr);
+		free(dv);
+		status = dumped ? 0 : 1;
+		goto done;
+	}
 	roles.len = 0;
 	if (!train_roles(&settings, model, &roles_train, &roles_dev, &roles, &roles_dev_f1))
 		goto done;
@@ -222,12 +252,12 @@ int train_main(int argc, char **argv)
 	double elapsed = seconds_since(&t0);
 	meta.len = 0;
 	char *text = cli_format(
-		"{\"name\": \"news\", \"feature_set\": %u, \"trained_on\": \"PolNeAR v1.0.0 train split "
+		"{\"name\": \"%s\", \"feature_set\": %u, \"trained_on\": \"PolNeAR v1.0.0 train split "
 		"(silver CoreNLP tags for the taggers, brat attributions for the labeller)\", "
 		"\"selected_on\": \"PolNeAR dev split\", \"seed\": %llu, \"max_epochs\": %u, "
 		"\"commit\": \"%s\", \"dev\": {\"pos_accuracy\": %.4f, \"ner_f1\": %.4f, "
 		"\"dependency_las\": %.4f, \"role_span_f1\": %.4f}, \"training_seconds\": %.1f, \"training_peak_rss_mib\": %.0f}",
-		WS_FEATURE_SET_VERSION, (unsigned long long)settings.seed, settings.epochs, commit, pos_dev,
+		name, WS_FEATURE_SET_VERSION, (unsigned long long)settings.seed, settings.epochs, commit, pos_dev,
 		ner_dev, dep_dev, roles_dev_f1, elapsed, usage.ru_maxrss / 1024.0);
 	if (!text)
 		goto done;

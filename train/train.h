@@ -114,6 +114,17 @@ bool train_parser(const train_settings *settings, silver_split *train, silver_sp
 bool train_roles(const train_settings *settings, ws_model *model, annotated_split *train,
 		 annotated_split *dev, ws_writer *out, double *dev_score);
 
+/* The neural labeller's inputs and gold labels of a split, one token a
+ * line (its word form, then each input of encoder.h, then the gold
+ * label), a blank line after each paragraph window: what
+ * tools/train_neural.py learns from, computed by the code that computes
+ * them at analysis time. */
+bool train_roles_dump(ws_model *model, annotated_split *split, const char *path);
+
+/* MODEL's sections plus the NEUR section in section_path, into output
+ * (train_neural.c); the exit status. */
+int train_attach_neural(const char *model_name, const char *section_path, const char *output);
+
 /* Rates a loaded model on dev; sets *ok false when it runs out of memory. */
 typedef double (*train_dev_score)(const ws_linear *model, void *context, bool *ok);
 

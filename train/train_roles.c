@@ -14,6 +14,7 @@
 #include "train/train.h"
 #include "front/front.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,5 +286,61 @@ done:
 	free(emissions);
 	free(back);
 	free(best);
+	return ok;
+}
+
+bool train_roles_dump(ws_model *model, annotated_split *split, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		cli_message("train: cannot write %s", path);
+		return false;
+	}
+	ws_doc *doc;
+	if (ws_doc_new(NULL, &doc) != WS_OK) {
+		fclose(f);
+		return false;
+	}
+	ws_scratch s = {0};
+	uint8_t *labels = NULL;
+	size_t labels_cap = 0;
+	ws_enc_input *in = NULL;
+	size_t in_cap = 0;
+	bool ok = true;
+	for (size_t a = 0; ok && a < split->count; a++) {
+		const train_article *art = &split->items[a].article;
+		ok = ws_doc_prepare(doc, model, art->text, art->len) == WS_OK && ws_roles_prepare(doc, model) == WS_OK &&
+		     ws_roles_reserve(doc, &s) && reserve((void **)&labels, &labels_cap, doc->ntokens + 1, 1) &&
+		     reserve((void **)&in, &in_cap, doc->ntokens + 1, sizeof *in);
+		if (!ok)
+			break;
+		gold_labels(doc, &split->items[a], labels);
+		for (size_t first = 0, last; first < doc->ntokens; first = last) {
+			last = ws_roles_window_end(doc, first);
+			ws_roles_inputs(doc, first, last, &s, in);
+			for (size_t i = first; i < last; i++) {
+				const ws_token *t = &doc->tokens[i];
+				char form[WS_WORD_FORM_MAX + 1];
+				size_t n = ws_encoder_word_form(doc->text + t->start, t->end - t->start, form);
+				/* a form with a control byte or none at all is written as
+				 * the unknown word's mark */
+				bool plain = n > 0;
+				for (size_t k = 0; k < n; k++)
+					plain = plain && (unsigned char)form[k] > ' ';
+				fprintf(f, "%.*s", plain ? (int)n : 1, plain ? form : "\x01");
+				for (size_t k = 0; k < WS_INPUTS; k++)
+					fprintf(f, "\t%u", in[i - first].in[k]);
+				fprintf(f, "\t%u\n", labels[i]);
+			}
+			fputc('\n', f);
+		}
+	}
+	ws_scratch_free(&s, ws_allocator_or_default(NULL));
+	free(labels);
+	free(in);
+	ws_doc_free(doc);
+	ok = fclose(f) == 0 && ok;
+	if (!ok)
+		cli_message("train: cannot dump the labeller's inputs into %s", path);
 	return ok;
 }

@@ -248,6 +248,9 @@ void ws_scratch_free(ws_scratch *s, const ws_allocator *a)
 	ws_mem_release(a, s->posterior);
 	ws_mem_release(a, s->parse);
 	ws_mem_release(a, s->parse_rel);
+	ws_mem_release(a, s->inputs);
+	ws_mem_release(a, s->word_ids);
+	ws_mem_release(a, s->work);
 	memset(s, 0, sizeof *s);
 }
 

@@ -11,6 +11,7 @@
 #define WS_FEATURES_H
 
 #include "base/base.h"
+#include "model/encoder.h"
 #include "model/linear.h"
 
 #define WS_FEATURE_SET_VERSION 3u
@@ -81,6 +82,12 @@ typedef struct ws_scratch {
 	size_t alpha_cap, beta_cap;
 	float *posterior;       /* the probability of each word's label */
 	size_t posterior_cap;
+	ws_enc_input *inputs;   /* the neural labeller's inputs, word ids and */
+	size_t inputs_cap;      /* working floats (encoder.h) */
+	uint32_t *word_ids;
+	size_t word_ids_cap;
+	float *work;
+	size_t work_cap;
 	int32_t *parse;         /* the parser's stack and arcs: 5 per word */
 	size_t parse_cap;
 	uint8_t *parse_rel;

@@ -64,6 +64,10 @@ ws_status ws_model_load_memory(ws_model *m, const unsigned char *bytes, size_t l
 		st = ws_linear_load(&m->dep, &m->allocator, ws_container_find(&c, "DEP"), err);
 	if (st == WS_OK)
 		st = ws_linear_load(&m->attr, &m->allocator, ws_container_find(&c, "ATTR"), err);
+	/* Optional: a model without it labels with the perceptron. */
+	const ws_section *neural = ws_container_find(&c, "NEUR");
+	if (st == WS_OK && neural)
+		st = ws_encoder_load(&m->encoder, &m->allocator, neural, err);
 	if (st != WS_OK)
 		return st;
 	if (!labels_are(&m->ner.labels, ws_ner_label_names, WS_NER_LABELS))
@@ -266,6 +270,7 @@ void ws_model_free(ws_model *model)
 	ws_linear_free(&model->ner, &a);
 	ws_linear_free(&model->dep, &a);
 	ws_linear_free(&model->attr, &a);
+	ws_encoder_free(&model->encoder, &a);
 	ws_mem_release(&a, model->meta);
 	ws_mem_release(&a, model->cue_slots);
 	ws_mem_release(&a, model);

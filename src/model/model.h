@@ -19,6 +19,9 @@ struct ws_model {
 	/* a learned model (model.c): taggers and the attribution labeller */
 	bool learned;
 	ws_linear pos, ner, dep, attr;
+	/* the neural labeller ("NEUR", encoder.c); when present it labels
+	 * in place of attr */
+	ws_encoder encoder;
 	ws_parse_actions dep_actions;
 	char *meta;             /* the model's description, JSON */
 };

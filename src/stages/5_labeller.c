@@ -317,6 +317,55 @@ size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, 
 	return k;
 }
 
+/* ------------------------------------------------------ neural inputs */
+
+/* The neural labeller's view of the same evidence as the features above:
+ * one small number per input and token (encoder.h lists them).  Values
+ * out of a table's range (a model with more part-of-speech tags than the
+ * table holds) take its last row rather than read past it. */
+static uint16_t capped(uint32_t v, int input)
+{
+	uint16_t top = (uint16_t)(ws_encoder_cardinality[input] - 1);
+	return v > top ? top : (uint16_t)v;
+}
+
+void ws_roles_inputs(ws_doc *doc, size_t first, size_t last, ws_scratch *s, ws_enc_input *out)
+{
+	cue_context *cues = s->records;
+	cue_contexts(doc, first, last, cues);
+	bool paragraph_quoted = doc->tokens[first].flags & WS_TF_QUOTE_OPEN;
+	for (size_t i = first; i < last; i++) {
+		const ws_token *tok = &doc->tokens[i];
+		const ws_sentence *sent = &doc->sentences[tok->sentence];
+		const cue_context *c = &cues[i - first];
+		uint16_t *in = out[i - first].in;
+		char form[WS_WORD_FORM_MAX];
+		size_t n = ws_encoder_word_form(doc->text + tok->start, tok->end - tok->start, form);
+		uint32_t shape = tok->kind == WS_TOK_PUNCT ? 0 : tok->kind == WS_TOK_QUOTE ? 1 : tok->kind == WS_TOK_NUMBER ? 2
+				 : tok->flags & WS_TF_ALLCAPS && tok->end - tok->start > 1 ? 3
+				 : tok->flags & WS_TF_CAPITALIZED ? 4 : 5;
+		in[WS_IN_SHAPE] = (uint16_t)(shape + (tok->flags & WS_TF_SENT_START ? 8 : 0));
+		in[WS_IN_SUFFIX] = ws_encoder_suffix(form, n);
+		in[WS_IN_QUOTE] = (uint16_t)quote_state(doc, i);
+		in[WS_IN_CUE_LEVEL] = capped(doc->cue_level[i], WS_IN_CUE_LEVEL);
+		in[WS_IN_POS] = capped(doc->pos[i], WS_IN_POS);
+		in[WS_IN_NER] = capped(doc->ner[i], WS_IN_NER);
+		in[WS_IN_REL] = capped(doc->rel[i], WS_IN_REL);
+		cue_anchor an = anchor_of(doc, i);
+		in[WS_IN_ANCHOR_REL] = an.rel == 254 ? 64 : an.rel == 255 ? 65 : capped(an.rel, WS_IN_REL);
+		uint32_t side = an.cue < 0 ? 0 : (size_t)an.cue < i ? 1 : (size_t)an.cue > i ? 2 : 3;
+		in[WS_IN_ANCHOR_SIDE] = (uint16_t)(side * 4 + (an.depth > 3 ? 3 : an.depth));
+		in[WS_IN_RULE] = doc->rule_role[i];
+		in[WS_IN_LEFT_CUE] = (uint16_t)(distance_step(c->left) * 2 + c->left_comma);
+		in[WS_IN_RIGHT_CUE] = (uint16_t)(distance_step(c->right) * 2 + c->right_comma);
+		in[WS_IN_EDGE] = (uint16_t)((i == sent->first) | (i + 1 == sent->last) << 1 |
+					    (tok->flags & WS_TF_PARA_START ? 4 : 0) | (paragraph_quoted ? 8 : 0));
+		int32_t h = doc->head[i];
+		in[WS_IN_HEAD_POS] = h < 0 ? (uint16_t)(ws_encoder_cardinality[WS_IN_HEAD_POS] - 1)
+					   : capped(doc->pos[h], WS_IN_POS);
+	}
+}
+
 /* ------------------------------------------------------------- linking */
 
 typedef struct run {
@@ -433,15 +482,14 @@ static ws_span clip_addressee(const ws_doc *doc, ws_span a, const ws_span *spans
  * sums run in probability space, scaled at every token, so each token
  * costs one exp() per label.  Into posterior[t]; alpha and beta hold n x
  * labels each. */
-static void label_posteriors(const ws_linear *m, const float *emissions, const uint8_t *labels, size_t n,
-			     float unit, double *alpha, double *beta, float *posterior)
+static void label_posteriors(const ws_labels *ls, const float *transitions, const float *emissions,
+			     const uint8_t *labels, size_t n, float unit, double *alpha, double *beta, float *posterior)
 {
 	enum { L = WS_ROLE_LABELS };
-	const ws_labels *ls = &m->labels;
 	double move[L + 1][L]; /* exp of the transition scores; 0 where not allowed */
 	for (size_t p = 0; p <= L; p++)
 		for (size_t b = 0; b < L; b++)
-			move[p][b] = ls->allowed[p][b] ? exp(m->transitions[p * L + b] / unit) : 0;
+			move[p][b] = ls->allowed[p][b] ? exp(transitions[p * L + b] / unit) : 0;
 	/* alpha holds exp of the emissions first, then the forward sums. */
 	for (size_t t = 0; t < n; t++) {
 		const float *e = emissions + t * L;
@@ -635,6 +683,9 @@ bool ws_roles_reserve(ws_doc *doc, ws_scratch *s)
 {
 	size_t record = sizeof(cue_context) > sizeof(run) ? sizeof(cue_context) : sizeof(run);
 	return ws_scratch_reserve(s, &doc->allocator, WS_ROLE_WINDOW, WS_ROLE_LABELS, record) &&
+	       ws_grow(&doc->allocator, (void **)&s->inputs, &s->inputs_cap, WS_ROLE_WINDOW, sizeof *s->inputs) &&
+	       ws_grow(&doc->allocator, (void **)&s->word_ids, &s->word_ids_cap, WS_ROLE_WINDOW,
+		       sizeof *s->word_ids) &&
 	       ws_grow(&doc->allocator, (void **)&s->alpha, &s->alpha_cap, WS_ROLE_WINDOW * WS_ROLE_LABELS,
 		       sizeof *s->alpha) &&
 	       ws_grow(&doc->allocator, (void **)&s->beta, &s->beta_cap, WS_ROLE_WINDOW * WS_ROLE_LABELS,
@@ -660,14 +711,38 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 	for (size_t i = 0; i < (size_t)(WS_ROLE_LABELS + 1) * WS_ROLE_LABELS; i++)
 		if (model->attr.transitions[i] / 2 > unit)
 			unit = model->attr.transitions[i] / 2;
+	/* The neural labeller is a CRF trained as one: its scores are log
+	 * potentials already, and its posteriors need no temperature. */
+	const ws_encoder *enc = &model->encoder;
+	const float *transitions = model->attr.transitions;
+	if (enc->present) {
+		unit = 1;
+		transitions = enc->transitions;
+		if (!ws_grow(&doc->allocator, (void **)&s->work, &s->work_cap,
+			     ws_encoder_work_floats(enc, WS_ROLE_WINDOW), sizeof *s->work))
+			return WS_ERR_NOMEM;
+	}
 	link_state ls = {.last_cued = -1};
 	for (size_t first = 0, last; first < doc->ntokens && st == WS_OK; first = last) {
 		last = ws_roles_window_end(doc, first);
-		ws_roles_features(doc, first, last, s, s->features, s->offsets);
-		ws_linear_decode(&model->attr, s->features, s->offsets, last - first, s, s->labels);
+		size_t n = last - first;
+		if (enc->present) {
+			ws_roles_inputs(doc, first, last, s, s->inputs);
+			for (size_t i = first; i < last; i++) {
+				const ws_token *t = &doc->tokens[i];
+				char form[WS_WORD_FORM_MAX];
+				size_t len = ws_encoder_word_form(doc->text + t->start, t->end - t->start, form);
+				s->word_ids[i - first] = ws_encoder_word(enc, form, len);
+			}
+			ws_encoder_emissions(enc, s->inputs, s->word_ids, n, s->work, s->emissions);
+			ws_viterbi(&model->attr.labels, transitions, s->emissions, n, s->back, s->labels);
+		} else {
+			ws_roles_features(doc, first, last, s, s->features, s->offsets);
+			ws_linear_decode(&model->attr, s->features, s->offsets, n, s, s->labels);
+		}
 		/* A paragraph labelled all O yields no attribution to rate. */
-		if (memchr(s->labels, WS_ROLE_B_CUE, last - first) || memchr(s->labels, WS_ROLE_B_CONTENT, last - first))
-			label_posteriors(&model->attr, s->emissions, s->labels, last - first, unit, s->alpha,
+		if (memchr(s->labels, WS_ROLE_B_CUE, n) || memchr(s->labels, WS_ROLE_B_CONTENT, n))
+			label_posteriors(&model->attr.labels, transitions, s->emissions, s->labels, n, unit, s->alpha,
 					 s->beta, s->posterior);
 		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->posterior, &ls);
 	}

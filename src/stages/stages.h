@@ -75,6 +75,9 @@ bool ws_roles_reserve(ws_doc *doc, ws_scratch *s);
 /* The features of tokens first..last, as ws_sentence_features() does. */
 size_t ws_roles_features(ws_doc *doc, size_t first, size_t last, ws_scratch *s, uint64_t *features,
 			 uint32_t *offsets);
+/* The neural labeller's inputs of tokens first..last (model/encoder.h),
+ * from the same evidence as ws_roles_features(). */
+void ws_roles_inputs(ws_doc *doc, size_t first, size_t last, ws_scratch *s, ws_enc_input *out);
 
 /* 6 (6_speakers.c): each attribution's speaker, and the entities. */
 ws_status ws_speakers_resolve(ws_doc *doc);

@@ -1,0 +1,516 @@
+/*
+ * encoder.c — the neural labeller's network: loading it, and its forward
+ * pass over one paragraph.
+ *
+ * The network is a bidirectional LSTM over the token inputs of encoder.h,
+ * then a linear layer to the seven role labels; the CRF's transitions
+ * travel with it and 5_labeller.c decodes with them.  Training happens in
+ * PyTorch (tools/train_neural.py), which folds each input's embedding
+ * table into both directions' input weights before export: a token's
+ * input projection, which would be a matrix product per token, becomes a
+ * sum of one precomputed row per input.  What is left per token is the
+ * recurrent product (4 x hidden by hidden per direction) and the output
+ * layer, so the hidden size is what the speed budget buys.
+ *
+ * The "NEUR" section, every integer and float little-endian:
+ *
+ *   u32 encoder version (WS_ENCODER_VERSION)   u32 hidden   u32 labels (7)
+ *   u32 inputs (WS_INPUTS), then each input's cardinality (must match)
+ *   u32 words in the vocabulary (row 0 is the unknown word)
+ *   u32 provenance length, the provenance (JSON), zero padding to 4
+ *   f32 transitions, (labels + 1) x labels, the last row from the start
+ *   f32 bias, 2 x 4 hidden (forward, then backward; gates i, f, g, o)
+ *   f32 recurrent weights, per direction hidden x 4 hidden (column k is
+ *       what h[k] adds to each gate: the loop is then a run of axpys)
+ *   f32 output weights, 2 hidden x labels, then labels biases
+ *   u32 bytes of word forms, the forms (a length byte, then the bytes),
+ *       zero padding to 4
+ *   per table (the words, then each input): f32 scale per row, then
+ *       rows x 8 hidden int8 steps, zero padding to 4
+ *
+ * Every count is checked against the bytes that remain, every float for
+ * finiteness and size, the vocabulary for forms in bounds and no
+ * duplicates; anything else is WS_ERR_MODEL, like any damaged section.
+ */
+#include "base/base.h"
+
+#include "model/encoder.h"
+#include "model/features.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const uint16_t ws_encoder_cardinality[WS_INPUTS] = {
+	[WS_IN_SHAPE] = 16,      [WS_IN_SUFFIX] = WS_SUFFIX_BUCKETS, [WS_IN_QUOTE] = 8, [WS_IN_CUE_LEVEL] = 8,
+	[WS_IN_POS] = 64,        [WS_IN_NER] = 16,   [WS_IN_REL] = 64,       [WS_IN_ANCHOR_REL] = 66,
+	[WS_IN_ANCHOR_SIDE] = 16, [WS_IN_RULE] = 8,  [WS_IN_LEFT_CUE] = 16,  [WS_IN_RIGHT_CUE] = 16,
+	[WS_IN_EDGE] = 16,       [WS_IN_HEAD_POS] = 65,
+};
+
+size_t ws_encoder_word_form(const char *text, size_t n, char *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		/* ’ (E2 80 99) is read as ', as the word hash does */
+		if (c == 0xE2 && i + 2 < n && (unsigned char)text[i + 1] == 0x80 && (unsigned char)text[i + 2] == 0x99) {
+			c = '\'';
+			i += 2;
+		}
+		if (k == WS_WORD_FORM_MAX)
+			return 0;
+		out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	return k;
+}
+
+uint16_t ws_encoder_suffix(const char *form, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a: tools/train_neural.py computes the same */
+	for (size_t i = n > 3 ? n - 3 : 0; i < n; i++)
+		h = (h ^ (unsigned char)form[i]) * 16777619u;
+	return (uint16_t)(h % WS_SUFFIX_BUCKETS);
+}
+
+static uint32_t form_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+uint32_t ws_encoder_word(const ws_encoder *e, const char *form, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t at = form_hash(form, n) & e->slot_mask;; at = (at + 1) & e->slot_mask) {
+		uint32_t id = e->slots[at];
+		if (id == 0)
+			return 0;
+		const unsigned char *f = e->forms + e->form_at[id - 1];
+		if (f[0] == n && memcmp(f + 1, form, n) == 0)
+			return id - 1;
+	}
+}
+
+/* ------------------------------------------------------------- loading */
+
+static ws_status bad(ws_error *err, const char *what)
+{
+	if (err) {
+		err->code = WS_ERR_MODEL;
+		err->position = 0;
+		snprintf(err->message, sizeof err->message, "model's neural section: %s", what);
+	}
+	return WS_ERR_MODEL;
+}
+
+static ws_status out_of_memory(ws_error *err)
+{
+	if (err) {
+		err->code = WS_ERR_NOMEM;
+		err->position = 0;
+		snprintf(err->message, sizeof err->message, "out of memory loading the neural section");
+	}
+	return WS_ERR_NOMEM;
+}
+
+/* n floats into to, each finite and of sane size. */
+static bool read_floats(ws_reader *r, float *to, size_t n)
+{
+	if (n > (r->len - r->pos) / 4) {
+		r->failed = true;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		to[i] = ws_read_f32(r);
+		if (!isfinite(to[i]) || fabsf(to[i]) > 1e6f)
+			return false;
+	}
+	return !r->failed;
+}
+
+static void skip_padding(ws_reader *r)
+{
+	/* a failed reader no longer moves: stop at the first failure */
+	while (r->pos % 4 && r->pos < r->len && !r->failed)
+		if (ws_read_u8(r) != 0)
+			r->failed = true;
+}
+
+void ws_encoder_free(ws_encoder *e, const ws_allocator *a)
+{
+	ws_mem_release(a, e->owned);
+	ws_mem_release(a, e->forms);
+	memset(e, 0, sizeof *e);
+}
+
+ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section *section, ws_error *err)
+{
+	memset(e, 0, sizeof *e);
+	ws_reader r = {section->data, section->len, 0, false};
+	uint32_t version = ws_read_u32(&r), hidden = ws_read_u32(&r), labels = ws_read_u32(&r);
+	uint32_t inputs = ws_read_u32(&r);
+	if (r.failed)
+		return bad(err, "truncated header");
+	if (version != WS_ENCODER_VERSION)
+		return bad(err, "made for another version of the encoder");
+	if (labels != WS_ROLE_LABELS || inputs != WS_INPUTS)
+		return bad(err, "its labels or inputs are not the ones this build reads");
+	/* a multiple of 8, so that every vector loop runs whole */
+	if (hidden == 0 || hidden > 512 || hidden % 8)
+		return bad(err, "hidden size out of range");
+	for (uint32_t i = 0; i < WS_INPUTS; i++)
+		if (ws_read_u32(&r) != ws_encoder_cardinality[i])
+			return bad(err, "an input's cardinality is not this build's");
+	uint32_t nwords = ws_read_u32(&r), plen = ws_read_u32(&r);
+	if (r.failed || nwords == 0 || nwords > (1u << 22) || plen > r.len - r.pos)
+		return bad(err, "truncated vocabulary or provenance");
+	const unsigned char *provenance = ws_read_bytes(&r, plen);
+	skip_padding(&r);
+	/* text, so no NUL: a length that swallowed the padding is wrong */
+	if (!r.failed && memchr(provenance, 0, plen))
+		return bad(err, "its provenance is not text");
+	size_t gates = 4 * (size_t)hidden, L = WS_ROLE_LABELS;
+	size_t nrows[WS_INPUTS + 1];
+	nrows[0] = nwords;
+	size_t total_rows = nwords;
+	for (size_t i = 0; i < WS_INPUTS; i++)
+		total_rows += nrows[i + 1] = ws_encoder_cardinality[i];
+	/* Can the rest hold what the header promises?  (Checked before any
+	 * allocation, so a damaged count cannot ask for gigabytes.) */
+	size_t floats = (L + 1) * L + 2 * gates + 2 * gates * hidden + 2 * hidden * L + L;
+	size_t need = floats * 4 + 4 + total_rows * (4 + 2 * gates);
+	if (r.failed || need > r.len - r.pos)
+		return bad(err, "shorter than its sizes say");
+	size_t slots = 16;
+	while (slots < 2 * (size_t)nwords)
+		slots *= 2;
+	/* One block: the floats, the dequantising scales, the rows, the
+	 * vocabulary's offsets and slots, the provenance. */
+	size_t bytes = (floats + (2 * hidden + 1) * (8 - L) + total_rows) * 4 + total_rows * 2 * gates +
+		       ((size_t)nwords + slots) * 4 + plen + 1;
+	unsigned char *block = ws_mem_alloc(a, bytes);
+	if (!block)
+		return out_of_memory(err);
+	memset(block, 0, bytes);
+	e->owned = block;
+	float *f = (float *)block;
+	bool ok = read_floats(&r, e->transitions, (L + 1) * L);
+	e->bias = f, f += 2 * gates;
+	e->recurrent[0] = f, f += gates * hidden;
+	e->recurrent[1] = f, f += gates * hidden;
+	e->out = f, f += 2 * hidden * 8; /* each row padded to 8 labels, for one vector per row */
+	e->out_bias = f, f += 8;
+	ok = ok && read_floats(&r, e->bias, 2 * gates) && read_floats(&r, e->recurrent[0], gates * hidden) &&
+	     read_floats(&r, e->recurrent[1], gates * hidden);
+	for (size_t k = 0; ok && k < 2 * (size_t)hidden; k++)
+		ok = read_floats(&r, e->out + k * 8, L);
+	ok = ok && read_floats(&r, e->out_bias, L);
+	if (!ok) {
+		ws_encoder_free(e, a);
+		return bad(err, "a weight is not a finite number of sane size");
+	}
+	float *scales = f;
+	f += total_rows;
+	int8_t *rows = (int8_t *)f;
+	uint32_t *form_at = (uint32_t *)(rows + total_rows * 2 * gates);
+	uint32_t *slot = form_at + nwords;
+	char *prov = (char *)(slot + slots);
+	/* the vocabulary */
+	uint32_t form_bytes = ws_read_u32(&r);
+	const unsigned char *forms = ws_read_bytes(&r, form_bytes);
+	skip_padding(&r);
+	if (r.failed) {
+		ws_encoder_free(e, a);
+		return bad(err, "truncated vocabulary");
+	}
+	size_t at = 0;
+	for (uint32_t w = 0; w < nwords; w++) {
+		if (at >= form_bytes || forms[at] > WS_WORD_FORM_MAX || forms[at] > form_bytes - at - 1) {
+			ws_encoder_free(e, a);
+			return bad(err, "a word form runs past the vocabulary");
+		}
+		form_at[w] = (uint32_t)at;
+		at += 1 + forms[at];
+	}
+	if (at != form_bytes) {
+		ws_encoder_free(e, a);
+		return bad(err, "the vocabulary's size does not add up");
+	}
+	/* the forms stay in the section's bytes only until loading ends, so
+	 * they are copied behind the provenance */
+	unsigned char *forms_copy = ws_mem_alloc(a, form_bytes + 1u);
+	if (!forms_copy) {
+		ws_encoder_free(e, a);
+		return out_of_memory(err);
+	}
+	memcpy(forms_copy, forms, form_bytes);
+	for (size_t t = 0, first = 0; t <= WS_INPUTS; first += nrows[t], t++) {
+		ok = read_floats(&r, scales + first, nrows[t]);
+		const unsigned char *q = ws_read_bytes(&r, nrows[t] * 2 * gates);
+		skip_padding(&r);
+		if (!ok || !q || r.failed) {
+			ws_mem_release(a, forms_copy);
+			ws_encoder_free(e, a);
+			return bad(err, "a table is truncated or holds a bad scale");
+		}
+		memcpy(rows + first * 2 * gates, q, nrows[t] * 2 * gates);
+		e->rows[t] = rows + first * 2 * gates;
+		e->scales[t] = scales + first;
+		e->nrows[t] = (uint32_t)nrows[t];
+	}
+	if (r.pos != r.len) {
+		ws_mem_release(a, forms_copy);
+		ws_encoder_free(e, a);
+		return bad(err, "bytes left over after the last table");
+	}
+	e->hidden = hidden;
+	e->gates = (uint32_t)gates;
+	e->nwords = nwords;
+	e->forms = forms_copy;
+	e->form_at = form_at;
+	e->slots = slot;
+	e->slot_mask = slots - 1;
+	/* Word 0 is the unknown word and is never looked up. */
+	for (uint32_t w = 1; w < nwords; w++) {
+		const unsigned char *fw = forms_copy + form_at[w];
+		if (fw[0] == 0 || ws_encoder_word(e, (const char *)fw + 1, fw[0]) != 0) {
+			ws_encoder_free(e, a); /* forms_copy with it: it is e->forms now */
+			return bad(err, "the vocabulary holds an empty or repeated word");
+		}
+		size_t s = form_hash((const char *)fw + 1, fw[0]) & e->slot_mask;
+		while (slot[s])
+			s = (s + 1) & e->slot_mask;
+		slot[s] = w + 1;
+	}
+	memcpy(prov, provenance, plen);
+	prov[plen] = '\0';
+	e->provenance = prov;
+	e->present = true;
+	return WS_OK;
+}
+
+/* ------------------------------------------------------- forward pass */
+
+/* Eight floats in a vector register where the target has them (GCC and
+ * Clang vector extensions: SSE pairs by default, AVX2 in the clone
+ * below); loads and stores go through memcpy, so nothing need be
+ * aligned. */
+typedef float v8 __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef int8_t v8b __attribute__((vector_size(8)));
+
+/* Every helper is inlined into both builds of the forward pass (portable
+ * and AVX2): a helper left out of line would run the portable code in
+ * both. */
+#define WS_INLINE static inline __attribute__((always_inline))
+
+/* GCC warns that a function returning such a vector has another calling
+ * convention with AVX than without; these are all static and inlined, so
+ * no call crosses the two. */
+#if defined(__clang__)
+#if __has_warning("-Wpsabi")
+#pragma clang diagnostic ignored "-Wpsabi"
+#endif
+#elif defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+WS_INLINE v8 load8(const float *p)
+{
+	v8 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+WS_INLINE void store8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
+
+/* tanh as a rational function, clamped where it is 1 to float precision
+ * (the approximation Eigen uses; at most 3e-7 from tanh).  One division
+ * and no exp, and it runs eight lanes at once. */
+
+WS_INLINE v8 tanh8(v8 x)
+{
+	const v8 lim = (v8){0} + 7.90531110763549805f;
+	v8i hi = x > lim, lo = x < -lim; /* lanes all ones where true */
+	x = (v8)(((v8i)x & ~(hi | lo)) | ((v8i)lim & hi) | ((v8i)-lim & lo));
+	v8 x2 = x * x;
+	v8 p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+	p = p * x2 + -8.60467152213735e-11f;
+	p = p * x2 + 5.12229709037114e-08f;
+	p = p * x2 + 1.48572235717979e-05f;
+	p = p * x2 + 6.37261928875436e-04f;
+	p = p * x2 + 4.89352455891786e-03f;
+	p = p * x;
+	v8 q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+	q = q * x2 + 2.26843463243900e-03f;
+	q = q * x2 + 4.89352518554385e-03f;
+	return p / q;
+}
+
+WS_INLINE v8 sigmoid8(v8 x) { return tanh8(x * 0.5f) * 0.5f + 0.5f; }
+
+/* Eight int8 steps as floats.  GCC widens a generic vector of bytes one
+ * byte at a time, so the AVX2 build uses the instruction that does all
+ * eight (vpmovsxbd) instead. */
+WS_INLINE v8 widen_portable(const int8_t *p)
+{
+	v8b q;
+	memcpy(&q, p, sizeof q);
+	return __builtin_convertvector(__builtin_convertvector(q, v8i), v8);
+}
+
+/* The per-token input projections (n x 8 hidden): the bias plus one row
+ * per input, each dequantised on the fly.  Eight columns at a time, the
+ * sum kept in a register across the fifteen rows. */
+#define WS_PROJECT(name, widen)                                                                     \
+	WS_INLINE void name(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n, \
+			    float *proj)                                                            \
+	{                                                                                           \
+		size_t width = 2 * (size_t)e->gates;                                                \
+		const int8_t *rows[WS_INPUTS + 1];                                                  \
+		float scale[WS_INPUTS + 1];                                                         \
+		for (size_t t = 0; t < n; t++) {                                                    \
+			for (size_t k = 0; k <= WS_INPUTS; k++) {                                   \
+				uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];                   \
+				if (v >= e->nrows[k])                                               \
+					v = e->nrows[k] - 1;                                        \
+				rows[k] = e->rows[k] + (size_t)v * width;                           \
+				scale[k] = e->scales[k][v];                                         \
+			}                                                                           \
+			float *p = proj + t * width;                                                \
+			for (size_t j = 0; j < width; j += 8) {                                     \
+				v8 acc; /* memcpy, not load8: Clang refuses a vector */             \
+				memcpy(&acc, e->bias + j, sizeof acc); /* across targets */         \
+				for (size_t k = 0; k <= WS_INPUTS; k++)                             \
+					acc += widen(rows[k] + j) * scale[k];                       \
+				memcpy(p + j, &acc, sizeof acc);                                    \
+			}                                                                           \
+		}                                                                                   \
+	}
+
+WS_PROJECT(project_portable, widen_portable)
+
+/* One direction of the LSTM over n tokens: reads the projections at
+ * column offset `half` (0 forward, 4 hidden backward), writes h per token
+ * into hs (n x hidden).  z holds 4 hidden floats, c hidden. */
+WS_INLINE void lstm_body(const ws_encoder *e, const float *proj, size_t n, int dir, float *hs, float *z,
+			     float *c)
+{
+	size_t H = e->hidden, G = e->gates, width = 2 * G;
+	const float *W = e->recurrent[dir];
+	memset(c, 0, H * sizeof *c);
+	const float *h_prev = NULL;
+	for (size_t s = 0; s < n; s++) {
+		size_t t = dir == 0 ? s : n - 1 - s;
+		const float *pz = proj + t * width + (size_t)dir * G;
+		/* 32 gates at a time in four registers, h_prev[k] times column k
+		 * added to them; G is a multiple of 32 (hidden of 8) */
+		for (size_t j = 0; j < G; j += 32) {
+			v8 a0 = load8(pz + j), a1 = load8(pz + j + 8), a2 = load8(pz + j + 16), a3 = load8(pz + j + 24);
+			for (size_t k = 0; h_prev && k < H; k++) {
+				float hk = h_prev[k];
+				const float *col = W + k * G + j;
+				a0 += load8(col) * hk;
+				a1 += load8(col + 8) * hk;
+				a2 += load8(col + 16) * hk;
+				a3 += load8(col + 24) * hk;
+			}
+			store8(z + j, a0);
+			store8(z + j + 8, a1);
+			store8(z + j + 16, a2);
+			store8(z + j + 24, a3);
+		}
+		float *h = hs + t * H;
+		for (size_t j = 0; j < H; j += 8) {
+			v8 i = sigmoid8(load8(z + j)), f = sigmoid8(load8(z + H + j));
+			v8 g = tanh8(load8(z + 2 * H + j)), o = sigmoid8(load8(z + 3 * H + j));
+			v8 cj = f * load8(c + j) + i * g;
+			store8(c + j, cj);
+			store8(h + j, o * tanh8(cj));
+		}
+		h_prev = h;
+	}
+}
+
+WS_INLINE void output_body(const ws_encoder *e, const float *hf, const float *hb, size_t n, float *emissions)
+{
+	size_t H = e->hidden, L = WS_ROLE_LABELS;
+	for (size_t t = 0; t < n; t++) {
+		v8 acc = load8(e->out_bias);
+		for (size_t k = 0; k < H; k++)
+			acc += load8(e->out + k * 8) * hf[t * H + k];
+		for (size_t k = 0; k < H; k++)
+			acc += load8(e->out + (H + k) * 8) * hb[t * H + k];
+		float lanes[8];
+		store8(lanes, acc);
+		memcpy(emissions + t * L, lanes, L * sizeof *lanes);
+	}
+}
+
+size_t ws_encoder_work_floats(const ws_encoder *e, size_t n)
+{
+	return n * (2 * (size_t)e->gates + 2 * e->hidden) + e->gates + e->hidden;
+}
+
+#define WS_FORWARD(name, attributes, project)                                                  \
+	attributes static void name(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, \
+				    size_t n, float *work, float *emissions)                       \
+	{                                                                                           \
+		float *proj = work, *hf = proj + n * 2 * e->gates, *hb = hf + n * e->hidden;        \
+		float *z = hb + n * e->hidden, *c = z + e->gates;                                   \
+		project(e, in, words, n, proj);                                                     \
+		lstm_body(e, proj, n, 0, hf, z, c);                                                 \
+		lstm_body(e, proj, n, 1, hb, z, c);                                                 \
+		output_body(e, hf, hb, n, emissions);                                               \
+	}
+
+WS_FORWARD(forward_portable, , project_portable)
+
+/* On x86-64 the same code is compiled a second time for AVX2 and FMA and
+ * chosen at run time when the processor has them; elsewhere, and on
+ * older processors, the portable build runs. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define WS_ENCODER_AVX2 1
+#include <immintrin.h>
+
+__attribute__((target("avx2,fma"))) WS_INLINE v8 widen_avx2(const int8_t *p)
+{
+	__m256 f = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)p)));
+	v8 v;
+	memcpy(&v, &f, sizeof v);
+	return v;
+}
+
+__attribute__((target("avx2,fma"))) WS_PROJECT(project_avx2, widen_avx2)
+WS_FORWARD(forward_avx2, __attribute__((target("avx2,fma"))), project_avx2)
+#endif
+
+void ws_encoder_emissions_portable(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
+				   float *work, float *emissions)
+{
+	if (n)
+		forward_portable(e, in, words, n, work, emissions);
+}
+
+void ws_encoder_emissions(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n, float *work,
+			  float *emissions)
+{
+	if (n == 0)
+		return;
+#ifdef WS_ENCODER_AVX2
+	static int avx2 = -1; /* a benign race: every thread computes the same answer */
+	if (avx2 < 0) {
+		__builtin_cpu_init();
+		avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	}
+	if (avx2) {
+		forward_avx2(e, in, words, n, work, emissions);
+		return;
+	}
+#endif
+	forward_portable(e, in, words, n, work, emissions);
+}
