@@ -177,6 +177,41 @@ static long pragma_value(store *st, const char *sql)
 	return v;
 }
 
+/* Schema 4: speaker keys in the fold of speaker_key.c (utf8proc: NFKC,
+ * case folded, marks removed).  Schema 3 folded a few scripts by hand, so
+ * the keys of names beyond ASCII are made anew; ASCII names keep theirs,
+ * which both folds make alike.  One transaction: all or nothing. */
+static bool rekey(store *st, char *why, size_t why_size)
+{
+	static const char *const tables[][2] = {{"entities", "name"}, {"attributions", "speaker_name"}};
+	if (!exec(st, "BEGIN IMMEDIATE;", why, why_size))
+		return false;
+	bool ok = true;
+	for (size_t t = 0; ok && t < sizeof tables / sizeof tables[0]; t++) {
+		char select[256], update[256];
+		snprintf(select, sizeof select, "SELECT id, %s FROM %s WHERE %s GLOB '*[^ -~]*'", tables[t][1],
+			 tables[t][0], tables[t][1]);
+		snprintf(update, sizeof update, "UPDATE %s SET speaker_key = ?1 WHERE id = ?2", tables[t][0]);
+		sqlite3_stmt *q = NULL, *u = NULL;
+		ok = sqlite3_prepare_v2(st->db, select, -1, &q, NULL) == SQLITE_OK &&
+		     sqlite3_prepare_v2(st->db, update, -1, &u, NULL) == SQLITE_OK;
+		while (ok && sqlite3_step(q) == SQLITE_ROW) {
+			char *key = speaker_key((const char *)sqlite3_column_text(q, 1));
+			ok = key != NULL;
+			if (ok) {
+				sqlite3_bind_text(u, 1, key, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_int64(u, 2, sqlite3_column_int64(q, 0));
+				ok = sqlite3_step(u) == SQLITE_DONE;
+				sqlite3_reset(u);
+			}
+			free(key);
+		}
+		sqlite3_finalize(q);
+		sqlite3_finalize(u);
+	}
+	return ok && exec(st, "PRAGMA user_version = 4; COMMIT;", why, why_size);
+}
+
 /* Create the schema in an empty database, or check and migrate the one
  * there.  false with why when the file is not a store this build can use. */
 static bool check_schema(store *st, const char *path, bool writable, char *why, size_t why_size)
@@ -233,6 +268,14 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 			return false;
 		}
 		version = 3;
+	}
+	if (version == 3) {
+		if (!rekey(st, why, why_size)) {
+			say(why, why_size, "%s: cannot migrate store schema 3 to 4: %s", path, sqlite3_errmsg(st->db));
+			rollback(st);
+			return false;
+		}
+		version = 4;
 	}
 	if (version != STORE_SCHEMA_VERSION) {
 		say(why, why_size, "%s: unknown store schema %ld", path, version);

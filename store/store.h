@@ -18,7 +18,7 @@
 
 /* The schema this build writes.  A store of an older schema is migrated
  * when opened; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 typedef struct store store;
 
