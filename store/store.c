@@ -128,6 +128,7 @@ struct store {
 	unsigned pending;          /* articles written in the open transaction */
 	struct timespec batch_start;
 	bool in_batch;
+	quote_index *quotes;       /* the clustering of attributions (writable stores) */
 };
 
 static void say(char *why, size_t why_size, const char *fmt, ...)
@@ -141,6 +142,11 @@ static void say(char *why, size_t why_size, const char *fmt, ...)
 const char *store_error(const store *st)
 {
 	return sqlite3_errmsg(st->db);
+}
+
+struct sqlite3 *store_db(store *st)
+{
+	return st->db;
 }
 
 /* Run sql (several statements); false with why on failure. */
@@ -187,14 +193,19 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 			say(why, why_size, "%s: an empty database, not a quote store (run whosaid index first)", path);
 			return false;
 		}
-		char sql[sizeof schema_sql + 128];
-		snprintf(sql, sizeof sql, "BEGIN; %s PRAGMA application_id = %d; PRAGMA user_version = %d; COMMIT;",
-			 schema_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
-		if (!exec(st, sql, why, why_size)) {
-			rollback(st);
+		size_t size = sizeof schema_sql + strlen(quote_clusters_sql) + 128;
+		char *sql = malloc(size);
+		if (!sql) {
+			say(why, why_size, "out of memory");
 			return false;
 		}
-		return true;
+		snprintf(sql, size, "BEGIN; %s %s PRAGMA application_id = %d; PRAGMA user_version = %d; COMMIT;",
+			 schema_sql, quote_clusters_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+		bool created = exec(st, sql, why, why_size);
+		free(sql);
+		if (!created)
+			rollback(st);
+		return created;
 	}
 	if (app != STORE_APPLICATION_ID) {
 		say(why, why_size, "%s: a SQLite database, but not a whosaid quote store", path);
@@ -217,6 +228,24 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 		}
 		version = 2;
 	}
+	/* ---- migration step: quote clusters (schema 2 -> 3) ----
+	 * The tables of quote_clusters.c, and every attribution already stored
+	 * put into its cluster, in the order the attributions were written;
+	 * one transaction, so a kill during it leaves schema 2. */
+	if (version == 2) {
+		char reason[256];
+		bool migrated = exec(st, "BEGIN IMMEDIATE;", reason, sizeof reason) &&
+				exec(st, quote_clusters_sql, reason, sizeof reason) &&
+				quote_index_backfill(st->db, reason, sizeof reason) &&
+				exec(st, "PRAGMA user_version = 3; COMMIT;", reason, sizeof reason);
+		if (!migrated) {
+			rollback(st);
+			say(why, why_size, "%s: cannot migrate store schema 2 to 3: %s", path, reason);
+			return false;
+		}
+		version = 3;
+	}
+	/* ---- end of the migration step 2 -> 3 ---- */
 	if (version != STORE_SCHEMA_VERSION) {
 		say(why, why_size, "%s: unknown store schema %ld", path, version);
 		return false;
@@ -301,9 +330,12 @@ store *store_open(const char *path, bool writable, char *why, size_t why_size)
 				goto fail;
 			}
 		}
+		if (!(st->quotes = quote_index_open(st->db, why, why_size)))
+			goto fail;
 	}
 	return st;
 fail:
+	quote_index_free(st->quotes);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
@@ -338,6 +370,7 @@ bool store_close(store *st, char *why, size_t why_size)
 	if (!st)
 		return true;
 	bool ok = commit_batch(st, why, why_size);
+	quote_index_free(st->quotes);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (sqlite3_close(st->db) != SQLITE_OK && ok) {
@@ -567,7 +600,7 @@ static bool put_results(store *st, sqlite3_int64 article, json_t *record, char *
 		bind_text_or_null(q, 3, json_string_value(json_object_get(a, "type")));
 		bind_text_or_null(q, 4, span_text(json_object_get(a, "source")));
 		bind_text_or_null(q, 5, span_text(json_object_get(a, "cue")));
-		sqlite3_bind_text(q, 6, content, -1, free);
+		sqlite3_bind_text(q, 6, content, -1, SQLITE_STATIC);
 		if (who >= 0) {
 			sqlite3_bind_int64(q, 7, ids[who]);
 			bind_text_or_null(q, 8, json_string_value(json_object_get(json_array_get(entities, (size_t)who), "name")));
@@ -575,8 +608,16 @@ static bool put_results(store *st, sqlite3_int64 article, json_t *record, char *
 		}
 		sqlite3_bind_double(q, 10, json_number_value(json_object_get(a, "confidence")));
 		sqlite3_bind_text(q, 11, json, -1, free);
-		if (!step_done(q))
+		if (!step_done(q)) {
+			free(content);
 			goto db_error;
+		}
+		/* the cluster of what was said, in the same transaction */
+		int clustered = quote_index_add(st->quotes, sqlite3_last_insert_rowid(st->db), article, content,
+						who >= 0 ? keys[who] : NULL, why, why_size);
+		free(content);
+		if (clustered < 0)
+			goto done;
 	}
 	ok = true;
 	goto done;

@@ -34,7 +34,7 @@ def main():
         status, headers, data = request(port, "GET", "/v1/version")
         v = json.loads(data)
         check("GET /v1/version names library, schema, model and store",
-              status == 200 and v["schema"] == 1 and v["model"] and v["store"] is True and v["store_schema"] == 2, v)
+              status == 200 and v["schema"] == 1 and v["model"] and v["store"] is True and v["store_schema"] == 3, v)
 
         cli = json.loads(run(["--format", "jsonl", "-q"], ARTICLE.encode()))
         status, headers, data = request(port, "POST", "/v1/extract", ARTICLE.encode(),
