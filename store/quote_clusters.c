@@ -276,8 +276,9 @@ static const char *const quote_statement_sql[QS_COUNT] = {
 	[QS_NEW_CLUSTER] = "INSERT INTO quote_clusters (text, norm, words) VALUES (?1, ?2, ?3)",
 	[QS_GROW] = "UPDATE quote_clusters SET text = ?2, norm = ?3, words = ?4 WHERE id = ?1",
 	[QS_SHINGLE] = "INSERT OR IGNORE INTO quote_shingles (hash, cluster_id) VALUES (?1, ?2)",
-	[QS_MEMBER] = "INSERT INTO quote_members (attribution_id, cluster_id, article_id, speaker_group, similarity)"
-		      " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* (parentheses: one string in two pieces, not two elements) */
+	[QS_MEMBER] = ("INSERT INTO quote_members (attribution_id, cluster_id, article_id, speaker_group,"
+		       " similarity) VALUES (?1, ?2, ?3, ?4, ?5)"),
 };
 
 struct quote_index {
