@@ -90,12 +90,17 @@ static const pair pairs[] = {
 static void test_measured_precision_and_recall(void **state)
 {
 	size_t tp = 0, fp = 0, fn = 0, tn = 0;
+	double lowest_same = 1, highest_apart = 0; /* the margin on each side of the threshold */
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		const pair *p = &pairs[i];
 		double s = quote_similarity(p->a, p->b);
 		/* symmetric: the order of the pair does not matter */
 		assert_true(s == quote_similarity(p->b, p->a));
 		bool said = quote_same(p->a, p->b);
+		if (p->same && s < lowest_same)
+			lowest_same = s;
+		if (!p->same && s > highest_apart)
+			highest_apart = s;
 		if (said != p->same)
 			print_message("  %s: %s (similarity %.3f): \"%s\" / \"%s\"\n", said ? "false match" : "missed",
 				      p->what, s, p->a, p->b);
@@ -109,6 +114,8 @@ static void test_measured_precision_and_recall(void **state)
 	print_message("  quote pairs: %zu same, %zu apart; precision %.3f, recall %.3f (%zu true, %zu false matches,"
 		      " %zu missed, %zu kept apart)\n",
 		      tp + fn, fp + tn, precision, recall, tp, fp, fn, tn);
+	print_message("  lowest similarity of a pair that is one quote %.3f, highest of a pair kept apart %.3f"
+		      " (threshold %.2f)\n", lowest_same, highest_apart, QUOTE_SAME_THRESHOLD);
 	assert_true(precision >= 1.0);
 	assert_true(recall >= 0.94);
 }
