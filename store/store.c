@@ -811,9 +811,14 @@ int store_search(store *st, const search_query *sq, bool (*each)(void *ctx, cons
 	}
 	snprintf(sql, sizeof sql,
 		 "SELECT a.record, a.type, a.source, a.cue, a.content, a.confidence, a.speaker_name, e.kind,"
-		 " ar.doc_id, ar.outlet, ar.published, ar.url, ar.title, %s"
+		 " ar.doc_id, ar.outlet, ar.published, ar.url, ar.title, %s,"
+		 /* the quote's cluster, how widely carried and since when */
+		 " qm.cluster_id, (SELECT count(DISTINCT m2.article_id) FROM quote_members m2"
+		 " WHERE m2.cluster_id = qm.cluster_id), (SELECT min(ar2.day) FROM quote_members m2"
+		 " JOIN articles ar2 ON ar2.id = m2.article_id WHERE m2.cluster_id = qm.cluster_id)"
 		 " FROM %s JOIN articles ar ON ar.id = a.article_id"
-		 " LEFT JOIN entities e ON e.id = a.speaker_entity_id WHERE %s",
+		 " LEFT JOIN entities e ON e.id = a.speaker_entity_id"
+		 " LEFT JOIN quote_members qm ON qm.attribution_id = a.id WHERE %s",
 		 match ? "-bm25(attribution_text)" : "0.0",
 		 match ? "attribution_text JOIN attributions a ON a.id = attribution_text.rowid" : "attributions a",
 		 match ? "attribution_text MATCH :match" : "1");
@@ -849,6 +854,9 @@ int store_search(store *st, const search_query *sq, bool (*each)(void *ctx, cons
 			.url = column_text(q, 11),
 			.title = column_text(q, 12),
 			.score = sqlite3_column_double(q, 13),
+			.quote_cluster = (long)sqlite3_column_int64(q, 14),
+			.quote_articles = (long)sqlite3_column_int64(q, 15),
+			.quote_first_seen = column_text(q, 16),
 		};
 		if (!each(ctx, &hit))
 			break;
@@ -954,10 +962,14 @@ static double rounded(double x, int decimals)
 json_t *search_hit_json(const search_hit *h)
 {
 	json_t *attribution = json_loads(h->attribution, 0, NULL);
-	return json_pack("{s:I, s:f, s:{s:s, s:o, s:o, s:o, s:o}, s:o}", "rank", (json_int_t)h->rank, "score",
+	json_t *quote = h->quote_cluster ? json_pack("{s:I, s:I, s:o}", "cluster", (json_int_t)h->quote_cluster,
+						     "articles", (json_int_t)h->quote_articles, "first_seen",
+						     string_or_null(h->quote_first_seen))
+					 : json_null();
+	return json_pack("{s:I, s:f, s:{s:s, s:o, s:o, s:o, s:o}, s:o, s:o}", "rank", (json_int_t)h->rank, "score",
 			 rounded(h->score, 4), "article", "id", h->doc_id, "outlet", string_or_null(h->outlet), "date",
 			 string_or_null(h->date), "url", string_or_null(h->url), "title", string_or_null(h->title),
-			 "attribution", attribution ? attribution : json_null());
+			 "attribution", attribution ? attribution : json_null(), "quote", quote ? quote : json_null());
 }
 
 json_t *speaker_row_json(const speaker_row *r, enum speaker_grouping by)

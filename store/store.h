@@ -96,6 +96,9 @@ typedef struct search_hit {
 	const char *source, *cue, *content;        /* texts; content fragments joined */
 	double confidence;
 	const char *attribution;  /* the attribution as in the JSON output */
+	long quote_cluster;       /* the quote cluster of the attribution, or 0 (too short) */
+	long quote_articles;      /* articles carrying that quote */
+	const char *quote_first_seen; /* the earliest day of those, or NULL */
 } search_hit;
 
 /* Call each(ctx, hit) for every hit in rank order (each returns false to
@@ -129,7 +132,8 @@ int store_speakers(store *st, enum speaker_grouping by, const char *outlet, cons
 /* jansson values (json_t, from <jansson.h>) for the JSON forms of the
  * answers, shared by the commands and the server; NULL when out of
  * memory.  A hit is {"rank", "score", "article": {"id", "outlet", "date",
- * "url", "title"}, "attribution"}; a speaker row has the group first
+ * "url", "title"}, "attribution", "quote": {"cluster", "articles",
+ * "first_seen"} or null}; a speaker row has the group first
  * ("outlet" or "month") when grouped. */
 struct json_t;
 struct json_t *search_hit_json(const search_hit *hit);
