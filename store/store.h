@@ -1,6 +1,7 @@
 /*
  * store.h — the quote store: analysed articles in SQLite, and the
- * questions asked of them (`whosaid index`, `search`, `speakers`).
+ * questions asked of them (`whosaid index`, `search`, `speakers`,
+ * `quotes`).
  *
  * A store is one SQLite file (schema in docs/store.md).  Writing goes one
  * article at a time, in batches of many articles per transaction, so that
