@@ -760,7 +760,7 @@ static enum MHD_Result answer_quotes(server *s, struct MHD_Connection *c, const 
 	if (q.limit < 0)
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 1 to %d", MAX_LIMIT);
 
-	char why[512];
+	char why[512] = "";
 	store *st = borrow_store(s, why, sizeof why);
 	if (!st)
 		return respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", why);
