@@ -546,15 +546,19 @@ done:
 
 /* ------------------------------------------------------------- questions */
 
-/* The members passing the filters, as the CTE m(cid, art, grp, name, key,
- * day, outlet) that every question of a cluster starts from. */
-static void members_cte(char *sql, size_t size, const quotes_query *q)
+/* The members passing the filters, as the CTE m(cid, art, grp, day,
+ * outlet[, name, key]) that every question of a cluster starts from.  The
+ * names come from the attributions, whose rows are large (each keeps its
+ * JSON): the list of all clusters reads them only for the clusters shown. */
+static void members_cte(char *sql, size_t size, const quotes_query *q, bool names)
 {
 	size_t n = (size_t)snprintf(sql, size,
 				    "WITH m AS (SELECT qm.cluster_id AS cid, qm.article_id AS art, qm.speaker_group AS grp,"
-				    " a.speaker_name AS name, a.speaker_key AS key, ar.day AS day, ar.outlet AS outlet"
-				    " FROM quote_members qm JOIN attributions a ON a.id = qm.attribution_id"
-				    " JOIN articles ar ON ar.id = qm.article_id WHERE 1");
+				    " ar.day AS day, ar.outlet AS outlet%s"
+				    " FROM quote_members qm%s"
+				    " JOIN articles ar ON ar.id = qm.article_id WHERE 1",
+				    names ? ", a.speaker_name AS name, a.speaker_key AS key" : "",
+				    names ? " JOIN attributions a ON a.id = qm.attribution_id" : "");
 	if (q && q->since)
 		n += (size_t)snprintf(sql + n, size - n, " AND ar.day >= :since");
 	if (q && q->until)
@@ -606,7 +610,7 @@ typedef struct cluster_detail {
 static bool detail_prepare(sqlite3 *db, const quotes_query *q, cluster_detail *d)
 {
 	char cte[1024], sql[2048];
-	members_cte(cte, sizeof cte, q);
+	members_cte(cte, sizeof cte, q, true);
 	snprintf(sql, sizeof sql,
 		 "%s SELECT outlet, count(DISTINCT art) FROM m WHERE cid = :id AND outlet IS NOT NULL"
 		 " GROUP BY outlet ORDER BY 2 DESC, outlet", cte);
@@ -716,7 +720,7 @@ int store_quotes(store *st, const quotes_query *qq, bool (*each)(void *ctx, json
 		}
 		group = speaker_group(key);
 	}
-	members_cte(cte, sizeof cte, qq);
+	members_cte(cte, sizeof cte, qq, false);
 	snprintf(sql, sizeof sql,
 		 "%s SELECT cid, c.text, count(DISTINCT art) AS articles, count(*) AS n, min(day), max(day)"
 		 " FROM m JOIN quote_clusters c ON c.id = m.cid GROUP BY cid"
@@ -766,7 +770,7 @@ json_t *store_quote_cluster(store *st, long id, bool *found, char *why, size_t w
 	*found = false;
 	if (why_size)
 		why[0] = '\0';
-	members_cte(cte, sizeof cte, NULL);
+	members_cte(cte, sizeof cte, NULL, false);
 	snprintf(sql, sizeof sql,
 		 "%s SELECT cid, c.text, count(DISTINCT art), count(*), min(day), max(day)"
 		 " FROM m JOIN quote_clusters c ON c.id = m.cid WHERE cid = :id GROUP BY cid", cte);
