@@ -79,10 +79,11 @@ $(BUILD)/tests/%.o: tests/%.c
 $(TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-# The store's tests take its two files from the store's folder.
-$(BUILD)/tests/test_speaker_key.o: TEST_CPPFLAGS += -iquote .
-$(BUILD)/tests/test_speaker_key: $(BUILD)/store/store.o $(BUILD)/store/speaker_key.o
-$(BUILD)/tests/test_speaker_key: TEST_LIBS += -lsqlite3 -ljansson
+# The store's tests take its files from the store's folder.
+STORE_TEST_OBJ = $(BUILD)/store/store.o $(BUILD)/store/speaker_key.o $(BUILD)/store/quote_clusters.o
+$(BUILD)/tests/test_speaker_key.o $(BUILD)/tests/test_quote_clusters.o: TEST_CPPFLAGS += -iquote .
+$(BUILD)/tests/test_speaker_key $(BUILD)/tests/test_quote_clusters: $(STORE_TEST_OBJ)
+$(BUILD)/tests/test_speaker_key $(BUILD)/tests/test_quote_clusters: TEST_LIBS += -lsqlite3 -ljansson
 
 # The fuzz harnesses (fuzz/README.md).  They link the library's objects
 # and the command's parts but its main(), from an archive so that each

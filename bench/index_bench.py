@@ -15,12 +15,17 @@ article text), peak RSS, and the store's size in total and per 1,000
 articles (after the run, WAL checkpointed).  Then, on the middle corpus:
 the same command again (every article unchanged and skipped), and the
 analysis alone (`whosaid --jsonl -j J --format jsonl FILE > /dev/null`), to
-show what the store adds to the analysis.  One run each, after a warm-up of
-the page cache on the smallest corpus.  Prints Markdown.
+show what the store adds to the analysis.  What the quote clusters cost: the
+size of their three tables in each store (SQLite's dbstat), and, on the
+middle corpus, the time to cluster every stored attribution afresh (the
+migration from schema 2, on a copy whose cluster tables are dropped), set
+against the whole index run.  One run each, after a warm-up of the page
+cache on the smallest corpus.  Prints Markdown.
 """
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -63,6 +68,34 @@ def store_size(db):
     return sum(os.path.getsize(db + ext) for ext in ('', '-wal') if os.path.exists(db + ext))
 
 
+QUOTE_TABLES = ('quote_clusters', 'quote_members', 'quote_shingles')
+
+
+def cluster_size(db):
+    """Bytes of the quote clusters' tables and indexes, and the number of clusters."""
+    con = sqlite3.connect(db)
+    try:
+        size = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name IN (?, ?, ?) OR name LIKE 'quote_members_%'"
+                           " OR name LIKE 'sqlite_autoindex_quote_%'", QUOTE_TABLES).fetchone()[0] or 0
+    except sqlite3.OperationalError:  # an SQLite without dbstat
+        size = float('nan')
+    clusters = con.execute('SELECT count(DISTINCT cluster_id) FROM quote_members').fetchone()[0]
+    con.close()
+    return size, clusters
+
+
+def clustering_alone(whosaid, db, copy, timefile):
+    """Seconds to cluster every attribution of db afresh: a copy without the
+    cluster tables, at schema 2, is migrated by opening it."""
+    shutil.copyfile(db, copy)
+    con = sqlite3.connect(copy)
+    con.executescript('DROP TABLE quote_members; DROP TABLE quote_shingles; DROP TABLE quote_clusters;'
+                      ' PRAGMA user_version = 2; VACUUM;')
+    con.close()
+    wall, _ = run_once([whosaid, 'quotes', '--db', copy, '--limit', '1', '-f', 'jsonl'], timefile)
+    return wall
+
+
 def fresh(db):
     for ext in ('', '-wal', '-shm'):
         if os.path.exists(db + ext):
@@ -103,26 +136,36 @@ def main():
         fresh(db)
         wall, rss = index(path, db)
         size = store_size(db)
-        rows.append((n, nbytes, wall, rss, size))
+        qsize, clusters = cluster_size(db)
+        rows.append((n, nbytes, wall, rss, size, qsize, clusters))
         print(f'bench: index {n} articles: {wall:.2f} s', file=sys.stderr)
 
     mid_docs, mid_path, mid_bytes = corpora[len(corpora) // 2]
     again_wall, again_rss = index(mid_path, os.path.join(args.dir, f'index-{mid_docs}.db'))
     analysis_wall, analysis_rss = run_once([args.whosaid, '--model', args.model, '--jsonl', '--format', 'jsonl',
                                             mid_path] + jobs, timefile)
+    mid_db = os.path.join(args.dir, f'index-{mid_docs}.db')
+    copy = os.path.join(args.dir, 'index-recluster.db')
+    fresh(copy)
+    recluster_wall = clustering_alone(args.whosaid, mid_db, copy, timefile)
+    fresh(copy)
+    mid_wall = next(r[2] for r in rows if r[0] == mid_docs)
 
     print(f'`whosaid index --model {args.model} -j {args.jobs}` into a new store:')
     print()
-    print('| articles | text MB | s | articles/s | MB/s | peak RSS MiB | store MB | store MB per 1,000 articles |')
-    print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
-    for n, nbytes, wall, rss, size in rows:
+    print('| articles | text MB | s | articles/s | MB/s | peak RSS MiB | store MB | store MB per 1,000 articles |'
+          ' quote clusters | their MB (share of the store) |')
+    print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    for n, nbytes, wall, rss, size, qsize, clusters in rows:
         print(f'| {n:,} | {nbytes / 1e6:.1f} | {wall:.2f} | {n / wall:,.0f} | {nbytes / 1e6 / wall:.2f} | '
-              f'{rss / 1024:.1f} | {size / 1e6:.1f} | {size / 1e6 / n * 1000:.2f} |')
+              f'{rss / 1024:.1f} | {size / 1e6:.1f} | {size / 1e6 / n * 1000:.2f} | {clusters:,} | '
+              f'{qsize / 1e6:.1f} ({100 * qsize / size:.1f}%) |')
     print()
     print(f'On {mid_docs:,} articles: indexed again with every article unchanged, {again_wall:.2f} s '
           f'({mid_docs / again_wall:,.0f} articles/s, peak RSS {again_rss / 1024:.1f} MiB); the analysis alone '
           f'to /dev/null, {analysis_wall:.2f} s ({mid_bytes / 1e6 / analysis_wall:.2f} MB/s, peak RSS '
-          f'{analysis_rss / 1024:.1f} MiB).')
+          f'{analysis_rss / 1024:.1f} MiB). Clustering all its attributions afresh (the migration from '
+          f'schema 2): {recluster_wall:.2f} s, {100 * recluster_wall / mid_wall:.0f}% of the index run.')
 
 
 if __name__ == '__main__':

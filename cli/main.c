@@ -70,6 +70,7 @@ static const char help_text[] =
 	"  whosaid index --db FILE [INPUTS]  analyse into a quote store (SQLite)\n"
 	"  whosaid search --db FILE [WORDS]  find attributions in a store\n"
 	"  whosaid speakers --db FILE        who is quoted, how often, how directly\n"
+	"  whosaid quotes --db FILE          the same quote across articles, and whom it is credited to\n"
 	"  whosaid serve [OPTIONS]           the analysis over HTTP, with a page\n"
 	"\n"
 	"Offsets count Unicode code points (or bytes), end exclusive.  The output\n"
@@ -116,6 +117,8 @@ int main(int argc, char **argv)
 		return search_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "speakers") == 0)
 		return speakers_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "quotes") == 0)
+		return quotes_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "serve") == 0)
 		return serve_main(argc - 1, argv + 1);
 

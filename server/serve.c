@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -53,7 +54,7 @@ static const char help_text[] =
 	"      --bind ADDRESS       IPv4 or IPv6 address to listen on (default:\n"
 	"                           127.0.0.1, this machine only)\n"
 	"      --db FILE            a quote store (whosaid index) to answer\n"
-	"                           /v1/search and /v1/speakers from\n"
+	"                           /v1/search, /v1/speakers and /v1/quotes from\n"
 	"      --model NAME         the analysis model (default: " WS_DEFAULT_MODEL ")\n"
 	"  -j, --jobs N             threads answering requests (default: the\n"
 	"                           number of cores)\n"
@@ -713,9 +714,82 @@ static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum
 	return respond_json(c, MHD_HTTP_OK, answer);
 }
 
+static bool collect_cluster(void *ctx, json_t *cluster)
+{
+	collected *all = ctx;
+	if (json_array_append(all->list, cluster) != 0)
+		all->failed = true;
+	return !all->failed;
+}
+
+/* GET /v1/quotes (the clusters, as `whosaid quotes` lists them) and
+ * /v1/quotes/ID (one with its members, as `whosaid quotes --id`). */
+static enum MHD_Result answer_quotes(server *s, struct MHD_Connection *c, const char *url)
+{
+	if (!s->opt.db)
+		return respond_error(c, MHD_HTTP_NOT_FOUND, "no quote store: start the server with --db FILE");
+	const char *id_text = strncmp(url, "/v1/quotes/", 11) == 0 ? url + 11 : NULL;
+	unsigned long long id = 0;
+	if (id_text && !cli_number(id_text, 1, LONG_MAX, &id))
+		return respond_error(c, MHD_HTTP_NOT_FOUND, "no quote cluster '%s'", id_text);
+	const char *min = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "min_articles");
+	const char *conflicting = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "conflicting");
+	quotes_query q = {
+		.speaker = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "speaker"),
+		.since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since"),
+		.until = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "until"),
+		.outlet = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "outlet"),
+		.min_articles = 2,
+		.limit = limit_of(c, 100),
+	};
+	const char **params[] = {&q.speaker, &q.since, &q.until, &q.outlet, &min, &conflicting};
+	for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
+		if (*params[i] && !**params[i])
+			*params[i] = NULL;
+	unsigned long long n;
+	if (min && !cli_number(min, 1, LONG_MAX, &n))
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, "min_articles must be a number from 1, not '%s'", min);
+	if (min)
+		q.min_articles = (long)n;
+	if (conflicting && strcmp(conflicting, "true") && strcmp(conflicting, "1") && strcmp(conflicting, "false") &&
+	    strcmp(conflicting, "0"))
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, "conflicting must be true or false, not '%s'", conflicting);
+	q.conflicting = conflicting && (strcmp(conflicting, "true") == 0 || strcmp(conflicting, "1") == 0);
+	if ((q.since && !store_is_date(q.since)) || (q.until && !store_is_date(q.until)))
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, "since and until must be YYYY, YYYY-MM or YYYY-MM-DD");
+	if (q.limit < 0)
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 1 to %d", MAX_LIMIT);
+
+	char why[512] = "";
+	store *st = borrow_store(s, why, sizeof why);
+	if (!st)
+		return respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", why);
+	json_t *answer = NULL;
+	bool failed = false;
+	if (id_text) {
+		bool found;
+		answer = store_quote_cluster(st, (long)id, &found, why, sizeof why);
+		failed = !answer && why[0];
+	} else {
+		collected all = {json_array(), BY_NONE, false};
+		failed = !all.list || store_quotes(st, &q, collect_cluster, &all, why, sizeof why) < 0 || all.failed;
+		if (!failed)
+			answer = json_pack("{s:O}", "quotes", all.list);
+		json_decref(all.list);
+	}
+	return_store(s, st);
+	if (failed)
+		return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", why[0] ? why : "out of memory");
+	if (!answer && id_text)
+		return respond_error(c, MHD_HTTP_NOT_FOUND, "no quote cluster %s", id_text);
+	if (!answer)
+		return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	return respond_json(c, MHD_HTTP_OK, answer);
+}
+
 /* ------------------------------------------------------------- routing */
 
-enum route { R_PAGE, R_ASSET, R_HEALTH, R_VERSION, R_EXTRACT, R_SEARCH, R_SPEAKERS, R_OVERVIEW, R_NONE };
+enum route { R_PAGE, R_ASSET, R_HEALTH, R_VERSION, R_EXTRACT, R_SEARCH, R_SPEAKERS, R_OVERVIEW, R_QUOTES, R_NONE };
 
 static const struct {
 	const char *path;
@@ -724,7 +798,7 @@ static const struct {
 } routes[] = {
 	{"/", R_PAGE, false},          {"/healthz", R_HEALTH, false},    {"/v1/version", R_VERSION, false},
 	{"/v1/extract", R_EXTRACT, true}, {"/v1/search", R_SEARCH, false}, {"/v1/speakers", R_SPEAKERS, false},
-	{"/v1/store", R_OVERVIEW, false},
+	{"/v1/store", R_OVERVIEW, false}, {"/v1/quotes", R_QUOTES, false},
 };
 
 static enum route route_of(const char *url)
@@ -732,6 +806,8 @@ static enum route route_of(const char *url)
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 		if (strcmp(url, routes[i].path) == 0)
 			return routes[i].route;
+	if (strncmp(url, "/v1/quotes/", 11) == 0) /* /v1/quotes/ID */
+		return R_QUOTES;
 	return serve_asset(url, NULL, NULL) ? R_ASSET : R_NONE;
 }
 
@@ -911,6 +987,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	case R_SEARCH: return answer_question(s, c, Q_SEARCH);
 	case R_SPEAKERS: return answer_question(s, c, Q_SPEAKERS);
 	case R_OVERVIEW: return answer_question(s, c, Q_OVERVIEW);
+	case R_QUOTES: return answer_quotes(s, c, url);
 	case R_NONE: break;
 	case R_EXTRACT: {
 		ws_offset_unit offsets;

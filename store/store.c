@@ -134,6 +134,7 @@ struct store {
 	unsigned pending;          /* articles written in the open transaction */
 	struct timespec batch_start;
 	bool in_batch;
+	quote_index *quotes;       /* the clustering of attributions (writable stores) */
 };
 
 static void say(char *why, size_t why_size, const char *fmt, ...)
@@ -147,6 +148,11 @@ static void say(char *why, size_t why_size, const char *fmt, ...)
 const char *store_error(const store *st)
 {
 	return sqlite3_errmsg(st->db);
+}
+
+struct sqlite3 *store_db(store *st)
+{
+	return st->db;
 }
 
 /* Run sql (several statements); false with why on failure. */
@@ -228,14 +234,19 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 			say(why, why_size, "%s: an empty database, not a quote store (run whosaid index first)", path);
 			return false;
 		}
-		char sql[sizeof schema_sql + 128];
-		snprintf(sql, sizeof sql, "BEGIN; %s PRAGMA application_id = %d; PRAGMA user_version = %d; COMMIT;",
-			 schema_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
-		if (!exec(st, sql, why, why_size)) {
-			rollback(st);
+		size_t size = sizeof schema_sql + strlen(quote_clusters_sql) + 128;
+		char *sql = malloc(size);
+		if (!sql) {
+			say(why, why_size, "out of memory");
 			return false;
 		}
-		return true;
+		snprintf(sql, size, "BEGIN; %s %s PRAGMA application_id = %d; PRAGMA user_version = %d; COMMIT;",
+			 schema_sql, quote_clusters_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+		bool created = exec(st, sql, why, why_size);
+		free(sql);
+		if (!created)
+			rollback(st);
+		return created;
 	}
 	if (app != STORE_APPLICATION_ID) {
 		say(why, why_size, "%s: a SQLite database, but not a whosaid quote store", path);
@@ -276,6 +287,22 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 			return false;
 		}
 		version = 4;
+	}
+	/* Schema 5: the quote clusters (quote_clusters.c), and every attribution
+	 * already stored put into its cluster, in the order the attributions
+	 * were written; one transaction, so a kill during it leaves schema 4. */
+	if (version == 4) {
+		char reason[256];
+		bool migrated = exec(st, "BEGIN IMMEDIATE;", reason, sizeof reason) &&
+				exec(st, quote_clusters_sql, reason, sizeof reason) &&
+				quote_index_backfill(st->db, reason, sizeof reason) &&
+				exec(st, "PRAGMA user_version = 5; COMMIT;", reason, sizeof reason);
+		if (!migrated) {
+			rollback(st);
+			say(why, why_size, "%s: cannot migrate store schema 4 to 5: %s", path, reason);
+			return false;
+		}
+		version = 5;
 	}
 	if (version != STORE_SCHEMA_VERSION) {
 		say(why, why_size, "%s: unknown store schema %ld", path, version);
@@ -361,9 +388,12 @@ store *store_open(const char *path, bool writable, char *why, size_t why_size)
 				goto fail;
 			}
 		}
+		if (!(st->quotes = quote_index_open(st->db, why, why_size)))
+			goto fail;
 	}
 	return st;
 fail:
+	quote_index_free(st->quotes);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
@@ -398,6 +428,7 @@ bool store_close(store *st, char *why, size_t why_size)
 	if (!st)
 		return true;
 	bool ok = commit_batch(st, why, why_size);
+	quote_index_free(st->quotes);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (sqlite3_close(st->db) != SQLITE_OK && ok) {
@@ -628,7 +659,7 @@ static bool put_results(store *st, sqlite3_int64 article, json_t *record, char *
 		bind_text_or_null(q, 3, json_string_value(json_object_get(a, "type")));
 		bind_text_or_null(q, 4, span_text(json_object_get(a, "source")));
 		bind_text_or_null(q, 5, span_text(json_object_get(a, "cue")));
-		sqlite3_bind_text(q, 6, content, -1, free);
+		sqlite3_bind_text(q, 6, content, -1, SQLITE_STATIC);
 		if (who >= 0) {
 			sqlite3_bind_int64(q, 7, ids[who]);
 			bind_text_or_null(q, 8, json_string_value(json_object_get(json_array_get(entities, (size_t)who), "name")));
@@ -636,8 +667,16 @@ static bool put_results(store *st, sqlite3_int64 article, json_t *record, char *
 		}
 		sqlite3_bind_double(q, 10, json_number_value(json_object_get(a, "confidence")));
 		sqlite3_bind_text(q, 11, json, -1, free);
-		if (!step_done(q))
+		if (!step_done(q)) {
+			free(content);
 			goto db_error;
+		}
+		/* the cluster of what was said, in the same transaction */
+		int clustered = quote_index_add(st->quotes, sqlite3_last_insert_rowid(st->db), article, content,
+						who >= 0 ? keys[who] : NULL, why, why_size);
+		free(content);
+		if (clustered < 0)
+			goto done;
 	}
 	ok = true;
 	goto done;
@@ -831,9 +870,14 @@ int store_search(store *st, const search_query *sq, bool (*each)(void *ctx, cons
 	}
 	snprintf(sql, sizeof sql,
 		 "SELECT a.record, a.type, a.source, a.cue, a.content, a.confidence, a.speaker_name, e.kind,"
-		 " ar.doc_id, ar.outlet, ar.published, ar.url, ar.title, %s"
+		 " ar.doc_id, ar.outlet, ar.published, ar.url, ar.title, %s,"
+		 /* the quote's cluster, how widely carried and since when */
+		 " qm.cluster_id, (SELECT count(DISTINCT m2.article_id) FROM quote_members m2"
+		 " WHERE m2.cluster_id = qm.cluster_id), (SELECT min(ar2.day) FROM quote_members m2"
+		 " JOIN articles ar2 ON ar2.id = m2.article_id WHERE m2.cluster_id = qm.cluster_id)"
 		 " FROM %s JOIN articles ar ON ar.id = a.article_id"
-		 " LEFT JOIN entities e ON e.id = a.speaker_entity_id WHERE %s",
+		 " LEFT JOIN entities e ON e.id = a.speaker_entity_id"
+		 " LEFT JOIN quote_members qm ON qm.attribution_id = a.id WHERE %s",
 		 match ? "-bm25(attribution_text)" : "0.0",
 		 match ? "attribution_text JOIN attributions a ON a.id = attribution_text.rowid" : "attributions a",
 		 match ? "attribution_text MATCH :match" : "1");
@@ -869,6 +913,9 @@ int store_search(store *st, const search_query *sq, bool (*each)(void *ctx, cons
 			.url = column_text(q, 11),
 			.title = column_text(q, 12),
 			.score = sqlite3_column_double(q, 13),
+			.quote_cluster = (long)sqlite3_column_int64(q, 14),
+			.quote_articles = (long)sqlite3_column_int64(q, 15),
+			.quote_first_seen = column_text(q, 16),
 		};
 		if (!each(ctx, &hit))
 			break;
@@ -1022,10 +1069,14 @@ static double rounded(double x, int decimals)
 json_t *search_hit_json(const search_hit *h)
 {
 	json_t *attribution = json_loads(h->attribution, 0, NULL);
-	return json_pack("{s:I, s:f, s:{s:s, s:o, s:o, s:o, s:o}, s:o}", "rank", (json_int_t)h->rank, "score",
+	json_t *quote = h->quote_cluster ? json_pack("{s:I, s:I, s:o}", "cluster", (json_int_t)h->quote_cluster,
+						     "articles", (json_int_t)h->quote_articles, "first_seen",
+						     string_or_null(h->quote_first_seen))
+					 : json_null();
+	return json_pack("{s:I, s:f, s:{s:s, s:o, s:o, s:o, s:o}, s:o, s:o}", "rank", (json_int_t)h->rank, "score",
 			 rounded(h->score, 4), "article", "id", h->doc_id, "outlet", string_or_null(h->outlet), "date",
 			 string_or_null(h->date), "url", string_or_null(h->url), "title", string_or_null(h->title),
-			 "attribution", attribution ? attribution : json_null());
+			 "attribution", attribution ? attribution : json_null(), "quote", quote ? quote : json_null());
 }
 
 json_t *speaker_row_json(const speaker_row *r, enum speaker_grouping by)

@@ -1,6 +1,7 @@
 /*
  * store.h — the quote store: analysed articles in SQLite, and the
- * questions asked of them (`whosaid index`, `search`, `speakers`).
+ * questions asked of them (`whosaid index`, `search`, `speakers`,
+ * `quotes`).
  *
  * A store is one SQLite file (schema in docs/store.md).  Writing goes one
  * article at a time, in batches of many articles per transaction, so that
@@ -18,7 +19,7 @@
 
 /* The schema this build writes.  A store of an older schema is migrated
  * when opened; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 typedef struct store store;
 
@@ -96,6 +97,9 @@ typedef struct search_hit {
 	const char *source, *cue, *content;        /* texts; content fragments joined */
 	double confidence;
 	const char *attribution;  /* the attribution as in the JSON output */
+	long quote_cluster;       /* the quote cluster of the attribution, or 0 (too short) */
+	long quote_articles;      /* articles carrying that quote */
+	const char *quote_first_seen; /* the earliest day of those, or NULL */
 } search_hit;
 
 /* Call each(ctx, hit) for every hit in rank order (each returns false to
@@ -146,7 +150,8 @@ int store_genders(store *st, const char *outlet, const char *since, const char *
 /* jansson values (json_t, from <jansson.h>) for the JSON forms of the
  * answers, shared by the commands and the server; NULL when out of
  * memory.  A hit is {"rank", "score", "article": {"id", "outlet", "date",
- * "url", "title"}, "attribution"}; a speaker row has the group first
+ * "url", "title"}, "attribution", "quote": {"cluster", "articles",
+ * "first_seen"} or null}; a speaker row has the group first
  * ("outlet" or "month") when grouped. */
 struct json_t;
 struct json_t *search_hit_json(const search_hit *hit);
@@ -168,6 +173,71 @@ struct json_t *store_overview(store *st, char *why, size_t why_size);
  * malloc'ed; NULL when out of memory. */
 char *speaker_key(const char *name);
 
+/* --------------------------------------------------------- quote clusters */
+
+/* The same quote across articles (quote_clusters.c; docs/store.md, "Quote
+ * clusters").  Two contents are one quote when quote_similarity() is at
+ * least this: the share of the shorter's words that its best alignment
+ * with a stretch of the longer keeps. */
+#define QUOTE_SAME_THRESHOLD 0.8
+
+/* The tables of the clusters, created with the store and by the migration
+ * to the schema that has them. */
+extern const char quote_clusters_sql[];
+
+/* 0..1 as above (0 also for contents too short to cluster); and whether
+ * it reaches the threshold.  Case, quotation marks, punctuation, white
+ * space and Unicode forms do not count. */
+double quote_similarity(const char *a, const char *b);
+bool quote_same(const char *a, const char *b);
+/* The normalised words of a text joined by spaces (malloc'ed; NULL when
+ * out of memory), and the last word of a speaker key, under which a
+ * cluster's speakers are compared (NULL for none). */
+char *quote_normalised(const char *text);
+char *quote_speaker_group(const char *key);
+
+/* For the store's own files: the clustering of attributions as they are
+ * written, on the store's connection and inside its transaction. */
+struct sqlite3;
+typedef struct quote_index quote_index;
+quote_index *quote_index_open(struct sqlite3 *db, char *why, size_t why_size);
+void quote_index_free(quote_index *qi);
+/* Put attribution (of article) into the cluster of the quote its content
+ * repeats, or a new one: 1 when clustered, 0 when too short to be, -1 on
+ * a database error (why). */
+int quote_index_add(quote_index *qi, int64_t attribution, int64_t article, const char *content,
+		    const char *speaker_key, char *why, size_t why_size);
+/* Cluster every stored attribution, in the order they were written (the
+ * migration to the schema with clusters). */
+bool quote_index_backfill(struct sqlite3 *db, char *why, size_t why_size);
+/* The store's connection, for the clusters' questions. */
+struct sqlite3 *store_db(store *st);
+
+typedef struct quotes_query {
+	const char *speaker;      /* a member credited to NAME (by its key's last word), or NULL */
+	const char *since, *until;/* members in articles of these days, or NULL */
+	const char *outlet;       /* members in articles of this outlet, or NULL */
+	long min_articles;        /* clusters carried by at least this many articles */
+	bool conflicting;         /* only clusters whose members credit different speakers */
+	long limit;               /* 0: all */
+} quotes_query;
+
+/* Call each(ctx, cluster) with every cluster passing q, most widely
+ * carried first, as JSON: {"id", "text", "articles", "attributions",
+ * "first_seen", "last_seen", "outlets": [{"outlet", "articles"}],
+ * "speakers": [{"speaker", "key", "attributions"}], "conflicting"}, counted
+ * over the members that pass the date and outlet filters.  each owns
+ * nothing (the object is released after).  0 when done, -1 on a database
+ * error (why). */
+int store_quotes(store *st, const quotes_query *q, bool (*each)(void *ctx, struct json_t *cluster), void *ctx,
+		 char *why, size_t why_size);
+/* One cluster as above with all its members: "members": [{"article": {"id",
+ * "outlet", "date", "url", "title"}, "position", "type", "speaker", "key",
+ * "content", "similarity"}], by date.  NULL with *found false and why
+ * empty when there is no such cluster (or none of its members is left);
+ * NULL with why on a database error. */
+struct json_t *store_quote_cluster(store *st, long id, bool *found, char *why, size_t why_size);
+
 /* -------------------------------------------------------------- commands */
 
 /* argv[0] being the command's name: `whosaid index` (index_command.c),
@@ -175,5 +245,7 @@ char *speaker_key(const char *name);
 int index_main(int argc, char **argv);
 int search_main(int argc, char **argv);
 int speakers_main(int argc, char **argv);
+/* `whosaid quotes` (quotes_command.c) */
+int quotes_main(int argc, char **argv);
 
 #endif /* WHOSAID_STORE_H */

@@ -15,7 +15,7 @@ import argparse
 import re
 import subprocess
 
-COMMANDS = ["train", "model", "index", "search", "speakers", "serve"]
+COMMANDS = ["train", "model", "index", "search", "speakers", "quotes", "serve"]
 OPTION_LINE = re.compile(r"^  (?:(-\w), )?(--[\w-]+)(?:[ =]([A-Z][\w|]*))?\s{2,}(.*)$|^      (--[\w-]+)(?:[ =]([A-Z][\w|]*))?\s{2,}(.*)$")
 OPTION_ALONE = re.compile(r"^  (?:(-\w), )?(--[\w-]+)(?:[ =]([A-Z][\w|]*))?$|^      (--[\w-]+)(?:[ =]([A-Z][\w|]*))?$")
 

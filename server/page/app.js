@@ -1,5 +1,6 @@
 // The page of `whosaid serve`: paste an article, see who said what; with a
-// quote store, search it and chart its most quoted speakers.
+// quote store, search it, chart its most quoted speakers, and follow a quote
+// across the articles that carried it.
 //
 // Article text only ever reaches the page as text (textContent and text
 // nodes), never as markup, so a "<script>" inside a quote is shown, not run;
@@ -218,15 +219,83 @@ async function search(event) {
     for (const hit of hits) {
       const a = hit.attribution;
       const about = [hit.article.outlet, hit.article.date, hit.article.id].filter(Boolean).join(' · ');
-      results.append(element('li', { className: 'hit' },
+      const item = element('li', { className: 'hit' },
         element('div', {}, element('span', { className: `badge ${a.type}` }, a.type), speakerName(a)),
         element('blockquote', {}, a.content.map((s) => s.text).join(' … ')),
-        element('div', { className: 'meta' }, about)));
+        element('div', { className: 'meta' }, about));
+      const q = hit.quote;
+      if (q && q.articles > 1) {
+        const others = q.articles - 1;
+        const since = q.first_seen ? ` since ${q.first_seen}` : '';
+        item.append(element('button', {
+          type: 'button', className: 'also',
+          onclick: (e) => openCluster(q.cluster, item, e.currentTarget),
+        }, `also in ${others} other article${others === 1 ? '' : 's'}${since}`));
+      }
+      results.append(item);
     }
     status.textContent = hits.length ? `${hits.length} attribution${hits.length === 1 ? '' : 's'}, best first.` : 'Nothing found.';
   } catch (e) {
     status.classList.add('error');
     status.textContent = `Search failed: ${e.message}`;
+  }
+}
+
+// A quote cluster's members under the element it was opened from: where
+// the quote ran, when, and whom each article credited.
+async function openCluster(id, under, button) {
+  const open = under.querySelector('.cluster');
+  if (open) {
+    open.remove();
+    return;
+  }
+  button.disabled = true;
+  try {
+    const c = await getJSON(`/v1/quotes/${id}`);
+    const split = c.speakers.map((s) => `${s.speaker} (${s.attributions})`).join(', ');
+    const panel = element('div', { className: 'cluster' },
+      element('p', { className: c.conflicting ? 'meta conflict' : 'meta' },
+        `${c.articles} articles from ${c.first_seen || '?'} to ${c.last_seen || '?'}; credited to ${split || 'no one'}` +
+        (c.conflicting ? ' — the credits disagree' : '')));
+    const members = element('ul', {});
+    for (const m of c.members) {
+      const about = [m.article.date, m.article.outlet, m.article.id].filter(Boolean).join(' · ');
+      members.append(element('li', {}, element('strong', {}, m.speaker || '(no speaker)'), ` — ${about}: `,
+        element('q', {}, m.content)));
+    }
+    panel.append(members);
+    under.append(panel);
+  } catch (e) {
+    under.append(element('p', { className: 'cluster status error' }, `Could not open the quote: ${e.message}`));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function listConflicts() {
+  const status = $('conflicts-status');
+  const list = $('conflicts');
+  status.classList.remove('error');
+  status.textContent = 'Looking…';
+  try {
+    const { quotes } = await getJSON('/v1/quotes?conflicting=true&limit=50');
+    list.replaceChildren();
+    for (const c of quotes) {
+      const item = element('li', { className: 'hit' },
+        element('blockquote', {}, c.text),
+        element('div', { className: 'meta' },
+          `${c.articles} articles; credited to ${c.speakers.map((s) => `${s.speaker} (${s.attributions})`).join(', ')}`));
+      item.append(element('button', {
+        type: 'button', className: 'also', onclick: (e) => openCluster(c.id, item, e.currentTarget),
+      }, 'show the articles'));
+      list.append(item);
+    }
+    status.textContent = quotes.length
+      ? `${quotes.length} quote${quotes.length === 1 ? '' : 's'} credited to more than one speaker, the most carried first.`
+      : 'No quote is credited to more than one speaker.';
+  } catch (e) {
+    status.classList.add('error');
+    status.textContent = `Could not list them: ${e.message}`;
   }
 }
 
@@ -296,6 +365,7 @@ async function openCorpus() {
   $('chart-outlet').addEventListener('change', drawChart);
   $('chart-month').addEventListener('change', drawChart);
   $('search-form').addEventListener('submit', search);
+  $('conflicts-button').addEventListener('click', listConflicts);
   await drawChart();
 }
 

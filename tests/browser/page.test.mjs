@@ -1,6 +1,7 @@
 // page.test.mjs — the page of `whosaid serve`, driven in a real headless
 // Chromium (Debian's) with playwright-core: paste an article, extract, see
-// the highlights and the speakers; search a store and see its chart; at
+// the highlights and the speakers; search a store and see its chart and
+// its quote clusters; at
 // phone width too.  A <script> inside a quote must be shown, not run.
 //
 //   WHOSAID=build/whosaid STORE=quotes.db OUT=build/browser node page.test.mjs
@@ -138,6 +139,29 @@ try {
       assert.ok(hits.length > 0 && hits.every((h) => /ceasefire/i.test(h)), `hits: ${hits}`);
       const badges = await page.locator('#search-results .badge').allTextContents();
       assert.ok(badges.every((b) => b === 'indirect'), `kinds: ${badges}`);
+    });
+
+    await check('a hit carried by other articles opens its quote cluster', async () => {
+      // the generator's corpus repeats its quotes across outlets, so a
+      // search without words finds some carried more than once
+      await page.locator('#search-q').fill('');
+      await page.locator('#search-kind').selectOption('');
+      await page.locator('#search-form button').click();
+      const also = page.locator('#search-results button.also').first();
+      await also.waitFor();
+      assert.match(await also.textContent(), /^also in \d+ other articles? since \d{4}-\d\d-\d\d$/);
+      await also.click();
+      const members = page.locator('#search-results .cluster li');
+      await members.first().waitFor();
+      const n = Number((await also.textContent()).match(/\d+/)[0]);
+      assert.ok(await members.count() >= n + 1, 'fewer members than articles');
+    });
+
+    await check('the quotes credited to different speakers are listed', async () => {
+      await page.locator('#conflicts-button').click();
+      await page.locator('#conflicts li').first().waitFor();
+      const credits = await page.locator('#conflicts .meta').allTextContents();
+      assert.ok(credits.length > 0 && credits.every((t) => /credited to .+\(\d+\), .+\(\d+\)/.test(t)), `credits: ${credits}`);
     });
 
     await check('the chart shows the most quoted speakers, by outlet', async () => {

@@ -11,6 +11,7 @@ Prints what it checked; exits 1 with the first difference found.
 """
 import collections
 import json
+import re
 import sqlite3
 import sys
 
@@ -51,6 +52,17 @@ def consistent(path):
                      " (SELECT 1 FROM attributions a WHERE a.article_id = ar.id)").fetchall()
     if bad:
         fail(f"{path}: error row {bad[0][0]} has attributions")
+    # every attribution of four words or more is in exactly one cluster
+    # (the primary key makes it at most one), and no member outlives its
+    # attribution or points at another article
+    bad = db.execute("SELECT m.attribution_id FROM quote_members m LEFT JOIN attributions a"
+                     " ON a.id = m.attribution_id WHERE a.id IS NULL OR a.article_id <> m.article_id").fetchall()
+    if bad:
+        fail(f"{path}: quote member {bad[0][0]} without its attribution")
+    for aid, text in db.execute("SELECT a.id, a.content FROM attributions a WHERE NOT EXISTS"
+                                " (SELECT 1 FROM quote_members m WHERE m.attribution_id = a.id)"):
+        if len(re.findall(r"\w+", text.replace("'", "").replace("\u2019", ""))) >= 6:
+            fail(f"{path}: attribution {aid} ({text!r}) is in no quote cluster")
 
 
 def content(path):
@@ -67,7 +79,16 @@ def content(path):
         " (SELECT group_concat(m.start || '-' || m.\"end\" || ':' || m.text, '|') FROM mentions m"
         "  WHERE m.entity_id = e.id) FROM entities e JOIN articles ar ON ar.id = e.article_id"
         " ORDER BY ar.doc_id, e.position").fetchall()
-    return {"articles": articles, "attributions": attributions, "entities": entities}
+    # Quote clusters by what they hold, not by their ids: each cluster's
+    # text and its members (article, position, speaker group, similarity).
+    clusters = {}
+    for cid, text, doc, pos, group, sim in db.execute(
+            "SELECT c.id, c.text, ar.doc_id, a.position, m.speaker_group, m.similarity FROM quote_members m"
+            " JOIN quote_clusters c ON c.id = m.cluster_id JOIN attributions a ON a.id = m.attribution_id"
+            " JOIN articles ar ON ar.id = m.article_id"):
+        clusters.setdefault(cid, [text, []])[1].append((doc, pos, group, sim))
+    quotes = sorted((text, tuple(sorted(members))) for text, members in clusters.values())
+    return {"articles": articles, "attributions": attributions, "entities": entities, "quote clusters": quotes}
 
 
 def same(path1, path2):
@@ -79,7 +100,7 @@ def same(path1, path2):
                     fail(f"{table} differ: {x} in {path1}, {y} in {path2}")
             fail(f"{table}: {len(a[table])} rows in {path1}, {len(b[table])} in {path2}")
     print(f"same: {len(a['articles'])} articles, {len(a['attributions'])} attributions, "
-          f"{len(a['entities'])} entities")
+          f"{len(a['entities'])} entities, {len(a['quote clusters'])} quote clusters")
 
 
 def person_of(name):

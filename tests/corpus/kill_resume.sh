@@ -2,7 +2,10 @@
 # kill_resume.sh WHOSAID — `whosaid index` killed with SIGKILL at random
 # moments, then run again, must end with the store an uninterrupted run
 # makes: nothing lost, nothing doubled.  After every kill the store must be
-# consistent (check_store.py consistent).
+# consistent (check_store.py consistent).  The generated corpus repeats its
+# quotes across articles, so the kills also land while attributions are
+# being put into quote clusters, and the resumed store must hold the same
+# clusters (by text and members) as the uninterrupted one.
 #
 # The kills land at random moments, so they hit schema creation, reading,
 # analysis and commits alike;

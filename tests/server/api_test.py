@@ -34,7 +34,7 @@ def main():
         status, headers, data = request(port, "GET", "/v1/version")
         v = json.loads(data)
         check("GET /v1/version names library, schema, model and store",
-              status == 200 and v["schema"] == 1 and v["model"] and v["store"] is True and v["store_schema"] == 4, v)
+              status == 200 and v["schema"] == 1 and v["model"] and v["store"] is True and v["store_schema"] == 5, v)
 
         cli = json.loads(run(["--format", "jsonl", "-q"], ARTICLE.encode()))
         status, headers, data = request(port, "POST", "/v1/extract", ARTICLE.encode(),
@@ -90,6 +90,22 @@ def main():
         check("GET /v1/search with filters, empty q meaning none", status == 200 and json.loads(data)["hits"] == cli
               and len(cli) > 0, data[:300])
 
+        cli = [json.loads(x) for x in run(["quotes", "--db", db, "-f", "jsonl"]).splitlines()]
+        status, _, data = request(port, "GET", "/v1/quotes")
+        check("GET /v1/quotes: the command's clusters, most carried first",
+              status == 200 and json.loads(data)["quotes"] == cli and len(cli) > 1
+              and cli[0]["articles"] >= cli[-1]["articles"] >= 2, data[:300])
+        cli = [json.loads(x) for x in run(["quotes", "--db", db, "--conflicting", "--min-articles", "3",
+                                           "--since", "2031-04", "-f", "jsonl"]).splitlines()]
+        status, _, data = request(port, "GET", "/v1/quotes?conflicting=true&min_articles=3&since=2031-04&speaker=")
+        got = json.loads(data)["quotes"]
+        check("GET /v1/quotes?conflicting=true&min_articles=3&since=: the command's filters",
+              status == 200 and got == cli and got and all(q["conflicting"] and len(q["speakers"]) > 1 for q in got), data[:300])
+        first = json.loads(run(["quotes", "--db", db, "-f", "jsonl", "--limit", "1"]))
+        cli = json.loads(run(["quotes", "--db", db, "--id", str(first["id"]), "-f", "json"]))
+        status, _, data = request(port, "GET", f"/v1/quotes/{first['id']}")
+        check("GET /v1/quotes/ID: one cluster with its members, as quotes --id",
+              status == 200 and json.loads(data) == cli and len(cli["members"]) == cli["attributions"], data[:300])
         cli = [json.loads(x) for x in run(["speakers", "--db", db, "--by", "month", "-f", "jsonl"]).splitlines()]
         status, _, data = request(port, "GET", "/v1/speakers?by=month")
         check("GET /v1/speakers?by=month: the command's rows", status == 200 and json.loads(data)["speakers"] == cli,
@@ -127,6 +143,10 @@ def main():
         expect_error("no unlimited search", 400, "GET", "/v1/search?q=a&limit=0")
         expect_error("search query FTS5 cannot parse", 400, "GET", "/v1/search?q=OR")
         expect_error("speakers grouping", 400, "GET", "/v1/speakers?by=year")
+        expect_error("quote cluster that does not exist", 404, "GET", "/v1/quotes/999999")
+        expect_error("quote cluster id that is not a number", 404, "GET", "/v1/quotes/abc")
+        expect_error("quotes min_articles", 400, "GET", "/v1/quotes?min_articles=0")
+        expect_error("quotes conflicting", 400, "GET", "/v1/quotes?conflicting=maybe")
         expect_error("wrong content type", 415, "POST", "/v1/extract", b"a=b",
                      {"Content-Type": "application/x-www-form-urlencoded"})
         expect_error("no content type", 415, "POST", "/v1/extract", b"text")
