@@ -183,15 +183,27 @@ static long pragma_value(store *st, const char *sql)
 	return v;
 }
 
+/* The steps from each schema to the next, in a transaction the caller
+ * opens and commits.  Schema 2 added the day that --since, --until and
+ * --by month compare; schema 3 gave each entity the gender the article
+ * shows (migrate_2_to_3_sql). */
+static bool migrate_1_to_2(store *st, char *why, size_t why_size)
+{
+	return exec(st, migrate_1_to_2_sql, why, why_size);
+}
+
+static bool migrate_2_to_3(store *st, char *why, size_t why_size)
+{
+	return exec(st, migrate_2_to_3_sql, why, why_size);
+}
+
 /* Schema 4: speaker keys in the fold of speaker_key.c (utf8proc: NFKC,
  * case folded, marks removed).  Schema 3 folded a few scripts by hand, so
  * the keys of names beyond ASCII are made anew; ASCII names keep theirs,
- * which both folds make alike.  One transaction: all or nothing. */
-static bool rekey(store *st, char *why, size_t why_size)
+ * which both folds make alike. */
+static bool migrate_3_to_4(store *st, char *why, size_t why_size)
 {
 	static const char *const tables[][2] = {{"entities", "name"}, {"attributions", "speaker_name"}};
-	if (!exec(st, "BEGIN IMMEDIATE;", why, why_size))
-		return false;
 	bool ok = true;
 	for (size_t t = 0; ok && t < sizeof tables / sizeof tables[0]; t++) {
 		char select[256], update[256];
@@ -212,11 +224,27 @@ static bool rekey(store *st, char *why, size_t why_size)
 			}
 			free(key);
 		}
+		if (!ok)
+			say(why, why_size, "%s", sqlite3_errmsg(st->db));
 		sqlite3_finalize(q);
 		sqlite3_finalize(u);
 	}
-	return ok && exec(st, "PRAGMA user_version = 4; COMMIT;", why, why_size);
+	return ok;
 }
+
+/* Schema 5: the quote clusters (quote_clusters.c), and every attribution
+ * already stored put into its cluster, in the order the attributions were
+ * written. */
+static bool migrate_4_to_5(store *st, char *why, size_t why_size)
+{
+	return exec(st, quote_clusters_sql, why, why_size) && quote_index_backfill(st->db, why, why_size);
+}
+
+typedef bool migration_step(store *st, char *why, size_t why_size);
+/* migrations[v] takes schema v to v + 1 */
+static migration_step *const migrations[] = {NULL, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4, migrate_4_to_5};
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+	       "a migration step for every schema before this one");
 
 /* Create the schema in an empty database, or check and migrate the one
  * there.  false with why when the file is not a store this build can use. */
@@ -258,51 +286,18 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 		    path, version, STORE_SCHEMA_VERSION);
 		return false;
 	}
-	if (version == 1) {
-		char sql[sizeof migrate_1_to_2_sql + 64];
-		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version = 2; COMMIT;", migrate_1_to_2_sql);
-		char reason[256];
-		if (!exec(st, sql, reason, sizeof reason)) {
+	/* each step in a transaction of its own: a kill during one leaves the
+	 * schema before it, and the next opening tries again */
+	for (; version >= 1 && version < STORE_SCHEMA_VERSION; version++) {
+		char reason[256] = "", pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %ld; COMMIT;", version + 1);
+		if (!exec(st, "BEGIN IMMEDIATE;", reason, sizeof reason) ||
+		    !migrations[version](st, reason, sizeof reason) || !exec(st, pragma, reason, sizeof reason)) {
 			rollback(st);
-			say(why, why_size, "%s: cannot migrate store schema 1 to 2: %s", path, reason);
+			say(why, why_size, "%s: cannot migrate store schema %ld to %ld: %s", path, version, version + 1,
+			    reason[0] ? reason : sqlite3_errmsg(st->db));
 			return false;
 		}
-		version = 2;
-	}
-	if (version == 2) {
-		char sql[sizeof migrate_2_to_3_sql + 64];
-		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE; %s PRAGMA user_version = 3; COMMIT;", migrate_2_to_3_sql);
-		char reason[256];
-		if (!exec(st, sql, reason, sizeof reason)) {
-			rollback(st);
-			say(why, why_size, "%s: cannot migrate store schema 2 to 3: %s", path, reason);
-			return false;
-		}
-		version = 3;
-	}
-	if (version == 3) {
-		if (!rekey(st, why, why_size)) {
-			say(why, why_size, "%s: cannot migrate store schema 3 to 4: %s", path, sqlite3_errmsg(st->db));
-			rollback(st);
-			return false;
-		}
-		version = 4;
-	}
-	/* Schema 5: the quote clusters (quote_clusters.c), and every attribution
-	 * already stored put into its cluster, in the order the attributions
-	 * were written; one transaction, so a kill during it leaves schema 4. */
-	if (version == 4) {
-		char reason[256];
-		bool migrated = exec(st, "BEGIN IMMEDIATE;", reason, sizeof reason) &&
-				exec(st, quote_clusters_sql, reason, sizeof reason) &&
-				quote_index_backfill(st->db, reason, sizeof reason) &&
-				exec(st, "PRAGMA user_version = 5; COMMIT;", reason, sizeof reason);
-		if (!migrated) {
-			rollback(st);
-			say(why, why_size, "%s: cannot migrate store schema 4 to 5: %s", path, reason);
-			return false;
-		}
-		version = 5;
 	}
 	if (version != STORE_SCHEMA_VERSION) {
 		say(why, why_size, "%s: unknown store schema %ld", path, version);
