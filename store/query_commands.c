@@ -154,13 +154,15 @@ static int apply_query_option(void *ctx, int id, const char *value)
 
 /* ------------------------------------------------------------- writing */
 
-/* One delimited field: TSV turns tabs and line breaks into spaces, CSV
- * quotes a field that needs it (RFC 4180). */
-static void put_field(enum query_format f, const char *s, bool last)
+bool store_put_field(bool csv, const char *s, bool last)
 {
 	if (!s)
 		s = "";
-	if (f == Q_CSV && strpbrk(s, ",\"\r\n")) {
+	/* a spreadsheet takes a cell that starts so for a formula: the quote
+	 * in front makes it text (a known guard against formula injection) */
+	if (s[0] && strchr("=+-@\t\r", s[0]))
+		putchar('\'');
+	if (csv && strpbrk(s, ",\"\r\n")) {
 		putchar('"');
 		for (; *s; s++) {
 			if (*s == '"')
@@ -170,9 +172,14 @@ static void put_field(enum query_format f, const char *s, bool last)
 		putchar('"');
 	} else {
 		for (; *s; s++)
-			putchar(f == Q_TSV && (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
+			putchar(!csv && (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
 	}
-	putchar(last ? '\n' : f == Q_CSV ? ',' : '\t');
+	return putchar(last ? '\n' : csv ? ',' : '\t') != EOF;
+}
+
+static void put_field(enum query_format f, const char *s, bool last)
+{
+	store_put_field(f == Q_CSV, s, last);
 }
 
 static void put_header(enum query_format f, const char *const *names, size_t n)

@@ -115,24 +115,9 @@ static int apply(void *ctx, int id, const char *value)
 	return CLI_PARSE_RUN;
 }
 
-/* One delimited field, as the other store commands write them. */
 static void put_field(enum quotes_format f, const char *s, bool last)
 {
-	if (!s)
-		s = "";
-	if (f == F_CSV && strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		for (; *s; s++)
-			putchar(f == F_TSV && (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
-	}
-	putchar(last ? '\n' : f == F_CSV ? ',' : '\t');
+	store_put_field(f == F_CSV, s, last);
 }
 
 static const char *str(json_t *o, const char *key)
