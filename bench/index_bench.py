@@ -18,7 +18,7 @@ analysis alone (`whosaid --jsonl -j J --format jsonl FILE > /dev/null`), to
 show what the store adds to the analysis.  What the quote clusters cost: the
 size of their three tables in each store (SQLite's dbstat), and, on the
 middle corpus, the time to cluster every stored attribution afresh (the
-migration from schema 2, on a copy whose cluster tables are dropped), set
+migration from schema 4, on a copy whose cluster tables are dropped), set
 against the whole index run.  One run each, after a warm-up of the page
 cache on the smallest corpus.  Prints Markdown.
 """
@@ -86,11 +86,11 @@ def cluster_size(db):
 
 def clustering_alone(whosaid, db, copy, timefile):
     """Seconds to cluster every attribution of db afresh: a copy without the
-    cluster tables, at schema 2, is migrated by opening it."""
+    cluster tables, at schema 4, is migrated by opening it."""
     shutil.copyfile(db, copy)
     con = sqlite3.connect(copy)
     con.executescript('DROP TABLE quote_members; DROP TABLE quote_shingles; DROP TABLE quote_clusters;'
-                      ' PRAGMA user_version = 2; VACUUM;')
+                      ' PRAGMA user_version = 4; VACUUM;')
     con.close()
     wall, _ = run_once([whosaid, 'quotes', '--db', copy, '--limit', '1', '-f', 'jsonl'], timefile)
     return wall
@@ -165,7 +165,7 @@ def main():
           f'({mid_docs / again_wall:,.0f} articles/s, peak RSS {again_rss / 1024:.1f} MiB); the analysis alone '
           f'to /dev/null, {analysis_wall:.2f} s ({mid_bytes / 1e6 / analysis_wall:.2f} MB/s, peak RSS '
           f'{analysis_rss / 1024:.1f} MiB). Clustering all its attributions afresh (the migration from '
-          f'schema 2): {recluster_wall:.2f} s, {100 * recluster_wall / mid_wall:.0f}% of the index run.')
+          f'schema 4): {recluster_wall:.2f} s, {100 * recluster_wall / mid_wall:.0f}% of the index run.')
 
 
 if __name__ == '__main__':
