@@ -602,6 +602,8 @@ static bool possessive(const ws_doc *doc, size_t i)
  * "Hale’s" and "Hale", "S.E.C." and "SEC" are the same key. */
 static uint32_t key_of(const ws_doc *doc, size_t i)
 {
+	if (i >= doc->ntokens)
+		return 0; /* no word: a key no word has (ws_word_hash is never 0) */
 	char buf[64];
 	size_t n = bare_length(doc, i), k = 0;
 	const char *w = doc->text + doc->tokens[i].start;
@@ -1022,6 +1024,8 @@ static long match_cand(const ws_doc *doc, const names *nm, const name_mention *m
 {
 	size_t words = count_name_words(doc, m->first, m->last);
 	size_t fw = first_name_word(doc, m->first, m->last), lw = last_name_word(doc, m->first, m->last);
+	if (fw >= m->last)
+		return -1; /* a mention without a name word joins nothing */
 	uint32_t fk = key_of(doc, fw), lk = key_of(doc, lw);
 	size_t floor = nm->nc > CAND_REACH ? nm->nc - CAND_REACH : 0;
 	long best = -1;
