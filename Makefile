@@ -311,6 +311,17 @@ speaker-ranker: $(BUILD)/tools/speaker_features
 bench: all
 	@SHARED=$(SHARED) WHOSAID=$(BUILD)/whosaid MODEL=$(MODEL) BENCH_DIR=$(BUILD)/bench PYTHON=$(PYTHON) bench/run.sh
 
+# This build against an earlier commit BASE (any git revision), turn about
+# on the 1/16 corpus, one thread: the ratio of CPU times and whether the
+# output stayed the same; CALLGRIND=1 also counts instructions
+# (bench/compare.py, docs/performance.md).
+BASE ?= HEAD
+bench-compare: all
+	@test -d $(SHARED)/data/polnear/dev/text || { echo "bench-compare: $(SHARED)/data/polnear/dev/text not found" >&2; exit 2; }
+	$(PYTHON) bench/compare.py --base $(BASE) --whosaid $(BUILD)/whosaid --model $(MODEL) \
+		--texts $(SHARED)/data/polnear/dev/text --dir $(BUILD)/bench $(if $(CALLGRIND),--callgrind)
+.PHONY: bench-compare
+
 # `whosaid index` on 1,000, 4,000 and 16,000 dev articles: articles/s, MB/s,
 # peak memory and store size (docs/performance.md).
 bench-index: all
@@ -423,6 +434,7 @@ help:
 	@echo "make speaker-eval     whom each dev source is resolved to, by the shared scorer (MODEL=news)"
 	@echo "make bench            load time, throughput and peak memory on a 50 MB corpus (MODEL=news)"
 	@echo "make bench-all        make bench for each of $(BENCH_MODELS)"
+	@echo "make bench-compare BASE=REV  this build against commit REV: CPU ratio, same output? (CALLGRIND=1)"
 	@echo "make bench-python     the Python package's extract_many() on 1 and 2 threads"
 	@echo "make bench-index      whosaid index: articles/s, MB/s, memory, store size per 1,000 articles"
 	@echo "make attack-test      every attack on the server and the store, on loopback (docs/robustness.md)"

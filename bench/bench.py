@@ -27,7 +27,17 @@ MB/s is also MB/s per core; the last line says whether the slowest corpus
 reaches --target MB/s.
 
 Corpus runs go under /usr/bin/time, and their peak resident set is its %M
-for the median run.  Prints Markdown.
+for the median run.  Every run is on one thread (-j 1, before --extra, which
+may change it).
+
+Where the time goes: one more run of the 1x corpus with --stage-times gives
+the program's own counters per stage (reading, each stage of the analysis,
+writing), as milliseconds, shares and the MB/s each stage alone would allow.
+For a learned model, the 1x corpus is also run with --model rules, turn about
+with the model (--runs times each), and the median ratio of their wall times
+says what the model costs as a multiple of reading and tokenizing.
+
+Prints Markdown.
 """
 import argparse
 import json
@@ -108,6 +118,22 @@ def median_run(cmd, runs, timefile=None):
     return timed[len(timed) // 2], [w for w, _ in timed]
 
 
+def stage_times(cmd):
+    """Run cmd with --stage-times; return [(stage, ms, share %, MB/s alone)] from its stderr."""
+    p = subprocess.run(cmd + ['--stage-times'], input=b'', stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit(f'bench: {" ".join(cmd)} --stage-times exited with {p.returncode}')
+    lines = p.stderr.decode('utf-8', 'replace').splitlines()
+    start = next(i for i, l in enumerate(lines) if ': stage times: ' in l)
+    rows = []
+    for line in lines[start + 2:]:
+        f = line.split()
+        if len(f) != 4:
+            break
+        rows.append((f[0], float(f[1]), float(f[2].rstrip('%')), f[3]))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -130,7 +156,7 @@ def main():
     arts = load_articles(args.texts)
     full = int(args.mb * 1e6)
     timefile = os.path.join(args.dir, 'time.txt')
-    base = [args.whosaid, '--model', args.model, '--format', 'jsonl'] + args.extra.split()
+    base = [args.whosaid, '--model', args.model, '--format', 'jsonl', '-j', '1'] + args.extra.split()
 
     # The load figures are a few milliseconds for rules, as much as starting
     # /usr/bin/time costs, so the wall times come from runs without it and the
@@ -163,6 +189,27 @@ def main():
     verdict = 'holds' if slowest >= args.target else 'does NOT hold'
     print(f'Target >= {args.target:g} MB/s per core (one thread): {verdict} '
           f'for `{args.model}` (slowest corpus {slowest:.2f} MB/s).')
+
+    small = os.path.join(args.dir, 'corpus-1of16.jsonl')
+    print()
+    print(f'Where the time goes (`--stage-times`, 1/16 corpus, one thread):')
+    print()
+    print('| stage | ms | share | MB/s alone |')
+    print('| --- | ---: | ---: | ---: |')
+    for name, ms, share, alone in stage_times(base + ['--jsonl', small]):
+        print(f'| {name} | {ms:,.1f} | {share:.1f}% | {alone} |')
+    if args.model != 'rules':
+        rules = [args.whosaid, '--model', 'rules', '--format', 'jsonl', '-j', '1'] + args.extra.split()
+        run_once(base + ['--jsonl', small])
+        ratios = []
+        for _ in range(args.runs):
+            model_wall, _ = run_once(base + ['--jsonl', small])
+            rules_wall, _ = run_once(rules + ['--jsonl', small])
+            ratios.append(model_wall / rules_wall)
+        ratios.sort()
+        print()
+        print(f'`{args.model}` against `rules` on the 1/16 corpus, turn about, {args.runs} runs each: '
+              f'{ratios[len(ratios) // 2]:.1f}x the wall time (from {ratios[0]:.1f}x to {ratios[-1]:.1f}x).')
 
 
 if __name__ == '__main__':

@@ -45,6 +45,7 @@ typedef struct cli_options {
 	const char *output_dir;   /* NULL: everything to standard output */
 	bool quiet;               /* no per-document messages on stderr */
 	unsigned jobs;            /* analysis threads (parallel.c) */
+	bool stage_times;         /* the time of each stage on stderr at the end */
 	const char *db;           /* index: the store to write into */
 	bool force;               /* index: analyse unchanged articles again */
 	unsigned batch;           /* index: articles per transaction; 0 for the default */

@@ -12,12 +12,18 @@
  *
  * The main thread also keeps the progress line (progress.c) up to date:
  * a document is done when it is written, or when the target skips it.
+ *
+ * With --stage-times, the main thread times its reading and writing, and
+ * at the end adds up the stage counters of every thread's document object
+ * (ws_doc_stage_nanoseconds) into one table on stderr.
  */
 #include "front/front.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum slot_state { SLOT_FREE, SLOT_QUEUED, SLOT_WORKING, SLOT_DONE };
 
@@ -84,6 +90,50 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* What --stage-times adds up: the main thread's reading and writing, and
+ * every stage of the analysis over all threads. */
+typedef struct stage_times {
+	uint64_t read_ns, write_ns;
+	uint64_t stage_ns[WS_STAGE_COUNT];
+	uint64_t documents, text_bytes;
+} stage_times;
+
+static uint64_t clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void stage_times_row(const char *name, uint64_t ns, uint64_t total_ns, double mb)
+{
+	double seconds = (double)ns / 1e9;
+	fprintf(stderr, "  %-10s %11.3f %6.1f%%", name, (double)ns / 1e6, total_ns ? 100.0 * (double)ns / (double)total_ns : 0.0);
+	if (ns)
+		fprintf(stderr, " %11.1f\n", mb / seconds);
+	else
+		fputs("           -\n", stderr);
+}
+
+/* The table: each stage's milliseconds, its share of the total, and the MB/s
+ * of text the program would reach if that stage were all it did. */
+static void stage_times_print(const stage_times *t, size_t threads)
+{
+	uint64_t total = t->read_ns + t->write_ns;
+	for (int i = 0; i < WS_STAGE_COUNT; i++)
+		total += t->stage_ns[i];
+	double mb = (double)t->text_bytes / 1e6;
+	cli_progress_hide();
+	fprintf(stderr, "%s: stage times: %llu documents, %.2f MB of text, %zu analysis thread%s\n", CLI_NAME,
+		(unsigned long long)t->documents, mb, threads, threads == 1 ? "" : "s");
+	fprintf(stderr, "  %-10s %11s %7s %11s\n", "stage", "ms", "share", "MB/s alone");
+	stage_times_row("read", t->read_ns, total, mb);
+	for (int i = 0; i < WS_STAGE_COUNT; i++)
+		stage_times_row(ws_stage_name((ws_stage)i), t->stage_ns[i], total, mb);
+	stage_times_row("write", t->write_ns, total, mb);
+	stage_times_row("total", total, total, mb);
+}
+
 int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *src, const cli_target *target)
 {
 	size_t nworkers = opt->jobs;
@@ -124,12 +174,16 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 	/* failed: the exit status is 1; stopped: read no more, and only let
 	 * go of what was read (out of memory, a failed write, or a record
 	 * that could not even be rendered as an error) */
+	stage_times times = {0};
 	bool failed = status != EXIT_SUCCESS, stopped = failed, notice_shown = false, reading = true;
 	size_t read = 0, written = 0; /* documents so far; document i is in slot i % nslots */
 	for (;;) {
 		while (reading && !stopped && read - written < p.nslots) {
 			slot *s = &p.slots[read % p.nslots];
+			uint64_t clock = opt->stage_times ? clock_ns() : 0;
 			int r = cli_source_next(src, &s->doc);
+			if (opt->stage_times)
+				times.read_ns += clock_ns() - clock;
 			if (r == CLI_DONE) {
 				cli_progress_add(progress, 0, s->doc.bytes); /* read after the last document */
 				reading = false;
@@ -151,6 +205,8 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 				continue;
 			}
 			s->tsv_header = opt->format == WS_FORMAT_TSV && (opt->output_dir || read == 0);
+			times.documents++;
+			times.text_bytes += s->doc.len;
 			pthread_mutex_lock(&p.lock);
 			s->state = SLOT_QUEUED;
 			pthread_cond_signal(&p.work);
@@ -174,7 +230,10 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 			if (s->result == CLI_DOC_FATAL) {
 				stopped = true;
 			} else {
+				uint64_t clock = opt->stage_times ? clock_ns() : 0;
 				int w = target->write(target->ctx, &s->doc, &s->record, s->result, s->reason);
+				if (opt->stage_times)
+					times.write_ns += clock_ns() - clock;
 				failed |= w != CLI_WRITTEN;
 				stopped |= w == CLI_WRITE_ERROR;
 				cli_progress_add(progress, 1, s->doc.bytes);
@@ -194,8 +253,12 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 	pthread_mutex_unlock(&p.lock);
 	for (size_t i = 0; i < started; i++) {
 		pthread_join(workers[i].thread, NULL);
+		for (int k = 0; k < WS_STAGE_COUNT; k++)
+			times.stage_ns[k] += ws_doc_stage_nanoseconds(workers[i].doc, (ws_stage)k);
 		ws_doc_free(workers[i].doc);
 	}
+	if (opt->stage_times)
+		stage_times_print(&times, started);
 	for (size_t k = 0; k < p.nslots; k++) {
 		cli_doc_clear(&p.slots[k].doc);
 		ws_buffer_free(&p.slots[k].record);

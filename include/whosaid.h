@@ -29,6 +29,7 @@
 #define WHOSAID_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -125,6 +126,33 @@ WS_API void ws_doc_free(ws_doc *doc);
  * no results and err says why; the document stays usable. */
 WS_API ws_status ws_doc_analyze(ws_doc *doc, const ws_model *model,
 				const char *text, size_t len, ws_error *err);
+
+/* Where analysis spends its time.  Each document object counts, over every
+ * analysis and rendering it has done, the nanoseconds of the monotonic
+ * clock spent in each stage: the measure `whosaid --stage-times` and
+ * `make bench` print.  On a thread that has a core to itself, that is the
+ * stage's CPU time.  Counting costs a few clock reads per sentence. */
+typedef enum ws_stage {
+	WS_STAGE_TOKENIZE,        /* cleaning the text, cutting it into tokens */
+	WS_STAGE_QUOTES,          /* quotation marks -> quoted spans */
+	WS_STAGE_SEGMENT,         /* sentences and paragraphs */
+	WS_STAGE_POS,             /* the part-of-speech tagger */
+	WS_STAGE_NAMES,           /* the name tagger */
+	WS_STAGE_PARSE,           /* the dependency parser */
+	WS_STAGE_RULES,           /* the rule-based attributor */
+	WS_STAGE_LABELLER,        /* the learned labeller (encoder, decoding) */
+	WS_STAGE_LINKING,         /* labels -> attributions */
+	WS_STAGE_SPEAKERS,        /* sources -> people and organizations */
+	WS_STAGE_RENDER,          /* ws_doc_render() */
+	WS_STAGE_COUNT
+} ws_stage;
+
+/* The stage's name ("tokenize", "pos", ...), or NULL past the last. */
+WS_API const char *ws_stage_name(ws_stage stage);
+
+/* Nanoseconds the document object has spent in a stage since it was made;
+ * 0 for a stage past the last. */
+WS_API uint64_t ws_doc_stage_nanoseconds(const ws_doc *doc, ws_stage stage);
 
 /* A half-open byte range of the analysed text; start == end means absent. */
 typedef struct ws_span {

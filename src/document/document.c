@@ -17,6 +17,7 @@
 #include "document/document.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 size_t ws_token_at(const ws_doc *doc, size_t pos)
@@ -45,6 +46,7 @@ ws_status ws_doc_new(const ws_allocator *allocator, ws_doc **out)
 		return WS_ERR_NOMEM;
 	memset(doc, 0, sizeof *doc);
 	doc->allocator = *allocator;
+	doc->stage_ns = doc->stage_ns_store;
 	*out = doc;
 	return WS_OK;
 }
@@ -231,4 +233,28 @@ void ws_attributions_order(ws_doc *doc)
 	}
 	if (doc->nattrs)
 		qsort(doc->attrs, doc->nattrs, sizeof *doc->attrs, compare_attributions);
+}
+
+uint64_t ws_clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static const char *const stage_names[WS_STAGE_COUNT] = {
+	[WS_STAGE_TOKENIZE] = "tokenize", [WS_STAGE_QUOTES] = "quotes",   [WS_STAGE_SEGMENT] = "segment",
+	[WS_STAGE_POS] = "pos",           [WS_STAGE_NAMES] = "names",     [WS_STAGE_PARSE] = "parse",
+	[WS_STAGE_RULES] = "rules",       [WS_STAGE_LABELLER] = "labeller", [WS_STAGE_LINKING] = "linking",
+	[WS_STAGE_SPEAKERS] = "speakers", [WS_STAGE_RENDER] = "render",
+};
+
+const char *ws_stage_name(ws_stage stage)
+{
+	return (unsigned)stage < WS_STAGE_COUNT ? stage_names[stage] : NULL;
+}
+
+uint64_t ws_doc_stage_nanoseconds(const ws_doc *doc, ws_stage stage)
+{
+	return doc && (unsigned)stage < WS_STAGE_COUNT ? doc->stage_ns[stage] : 0;
 }

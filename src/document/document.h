@@ -136,7 +136,25 @@ struct ws_doc {
 	int32_t *scratch;
 	size_t scratch_cap;
 	ws_scratch seq;         /* for the learned stages */
+
+	/* Nanoseconds spent per stage, over the object's life: never reset.
+	 * Rendering reads a const document yet counts its time, so the
+	 * counters are reached through a pointer (to stage_ns_store). */
+	uint64_t *stage_ns;
+	uint64_t stage_ns_store[WS_STAGE_COUNT];
 };
+
+/* The monotonic clock, in nanoseconds. */
+uint64_t ws_clock_ns(void);
+
+/* Add the time since `since` to a stage's counter; returns the clock's
+ * reading, so that consecutive stages chain: t = ws_doc_count(doc, A, t). */
+static inline uint64_t ws_doc_count(const ws_doc *doc, ws_stage stage, uint64_t since)
+{
+	uint64_t now = ws_clock_ns();
+	doc->stage_ns[stage] += now - since;
+	return now;
+}
 
 /* Empty the document for the next analysis, keeping its memory. */
 void ws_doc_reset(ws_doc *doc);

@@ -83,11 +83,14 @@ static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *wi
 {
 	ws_scratch *s = &doc->seq;
 	ws_word *words = s->words;
+	uint64_t clock = ws_clock_ns();
 	size_t n = cut_words(doc, window, words);
 	ws_tag_words(&model->pos, WS_TAGGER_POS, words, n, s, s->labels);
 	for (size_t t = 0; t < n; t++)
 		words[t].pos = s->labels[t];
+	clock = ws_doc_count(doc, WS_STAGE_POS, clock);
 	ws_tag_words(&model->ner, WS_TAGGER_NER, words, n, s, s->labels);
+	clock = ws_doc_count(doc, WS_STAGE_NAMES, clock);
 	ws_parse_state parse;
 	float scores[WS_MAX_LABELS];
 	ws_parse_reserve(s, &doc->allocator, 2 * WS_TAG_WINDOW, &parse); /* reserved by the caller */
@@ -106,6 +109,7 @@ static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *wi
 		doc->head[tok] = h >= 0 && words[h].token != tok ? (int32_t)words[h].token : -1;
 		doc->rel[tok] = parse.rel[t];
 	}
+	ws_doc_count(doc, WS_STAGE_PARSE, clock);
 }
 
 ws_status ws_tag_document(ws_doc *doc, const ws_model *model)

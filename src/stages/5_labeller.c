@@ -697,6 +697,7 @@ bool ws_roles_reserve(ws_doc *doc, ws_scratch *s)
 ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 {
 	ws_scratch *s = &doc->seq;
+	uint64_t clock = ws_clock_ns();
 	ws_status st = ws_roles_prepare(doc, model);
 	if (st != WS_OK)
 		return st;
@@ -744,7 +745,9 @@ ws_status ws_roles_label(ws_doc *doc, const ws_model *model)
 		if (memchr(s->labels, WS_ROLE_B_CUE, n) || memchr(s->labels, WS_ROLE_B_CONTENT, n))
 			label_posteriors(&model->attr.labels, transitions, s->emissions, s->labels, n, unit, s->alpha,
 					 s->beta, s->posterior);
+		clock = ws_doc_count(doc, WS_STAGE_LABELLER, clock);
 		st = link_runs(doc, first, last, s->labels, s->records, nrules, s->posterior, &ls);
+		clock = ws_doc_count(doc, WS_STAGE_LINKING, clock);
 	}
 	if (st != WS_OK)
 		return st;

@@ -32,6 +32,7 @@
  * being silently clamped into plausible-looking output.
  */
 #include "base/base.h"
+#include "stages/7_output.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -963,8 +964,8 @@ static ws_status finish(ws_out *o, size_t old_len, ws_status st, ws_error *err)
 	return st;
 }
 
-ws_status ws_doc_render(const ws_doc *doc, const ws_render_options *options, ws_buffer *out,
-			ws_error *err)
+ws_status ws_output_render(const ws_doc *doc, const ws_render_options *options, ws_buffer *out,
+			   ws_error *err)
 {
 	if (!doc || !options || !out || !format_known(options->format) ||
 	    (options->offsets != WS_OFFSETS_CODEPOINTS && options->offsets != WS_OFFSETS_BYTES))
