@@ -100,6 +100,9 @@ static ws_status nomem(ws_error *err)
 	return WS_ERR_NOMEM;
 }
 
+/* See ws_linear_load(): measured on the dev articles, see docs/performance.md. */
+#define WS_DENSE_FROM 12
+
 /* The largest weight a model may hold: a sum of a few hundred of them
  * stays far from overflow, so scores are always numbers. */
 #define WS_MAX_WEIGHT 1e12f
@@ -156,8 +159,17 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	if (r.failed || r.pos != r.len)
 		return bad(err, section, "size does not match its contents");
 
+	/* A feature with more weights than this keeps them as a dense row:
+	 * adding a row of whole vectors costs less than walking that many
+	 * (label, steps) pairs one by one, and these are the features a
+	 * document meets most often.  The sums are the same integers either
+	 * way, so the scores are too. */
+	size_t ndense = 0;
+	for (uint32_t f = 0; f < nfeatures; f++)
+		ndense += counts[f] > WS_DENSE_FROM;
+	m->dense_stride = (count + WS_DENSE_BLOCK - 1) / WS_DENSE_BLOCK * WS_DENSE_BLOCK;
+	m->ndense = ndense;
 	m->nfeatures = nfeatures;
-	m->nentries = nentries;
 	m->scale = scale;
 	/* At most two thirds full, so that a probe is short. */
 	size_t nslots = 16;
@@ -169,8 +181,9 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	m->slot_mask = nslots - 1;
 	m->transitions = ws_mem_alloc(a, ntrans * sizeof *m->transitions);
 	m->slots = ws_mem_alloc(a, nslots * sizeof *m->slots);
-	m->entries = ws_mem_alloc(a, nentries * sizeof *m->entries);
-	if (!m->transitions || !m->slots || !m->entries) {
+	m->entries = ws_mem_alloc(a, (nentries ? nentries : 1) * sizeof *m->entries);
+	m->dense = ws_mem_alloc(a, (ndense ? ndense : 1) * m->dense_stride * sizeof *m->dense);
+	if (!m->transitions || !m->slots || !m->entries || !m->dense) {
 		ws_linear_free(m, a);
 		return nomem(err);
 	}
@@ -184,7 +197,8 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 	ws_reader kr = {keys, (size_t)nfeatures * 4, 0, false};
 	ws_reader wr = {weights, nentries * 2, 0, false};
 	memset(m->slots, 0, nslots * sizeof *m->slots);
-	uint32_t first = 0, previous = 0;
+	memset(m->dense, 0, ndense * m->dense_stride * sizeof *m->dense);
+	uint32_t first = 0, previous = 0, sparse = 0, row = 0;
 	for (uint32_t f = 0; f < nfeatures && st == WS_OK; f++) {
 		uint32_t key = ws_read_u32(&kr);
 		if (f > 0 && key <= previous)
@@ -193,15 +207,23 @@ ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *
 		size_t s = slot_of(key, m->slot_shift);
 		while (WS_SLOT_COUNT(&m->slots[s]))
 			s = (s + 1) & m->slot_mask;
-		m->slots[s] = (ws_slot){key, first << 8 | counts[f]};
+		bool dense = counts[f] > WS_DENSE_FROM;
+		m->slots[s] = dense ? (ws_slot){key, row << 8 | WS_SLOT_DENSE} : (ws_slot){key, sparse << 8 | counts[f]};
 		for (uint32_t e = first; e < first + counts[f]; e++) {
-			m->entries[e].label = labels[e];
-			m->entries[e].steps = (int16_t)ws_read_u16(&wr);
-			if (labels[e] >= count || (e > first && labels[e] <= labels[e - 1]))
+			int16_t steps = (int16_t)ws_read_u16(&wr);
+			if (labels[e] >= count || (e > first && labels[e] <= labels[e - 1])) {
 				st = bad(err, section, "a feature's labels are out of range or order");
+				break;
+			}
+			if (dense)
+				m->dense[(size_t)row * m->dense_stride + labels[e]] = steps;
+			else
+				m->entries[sparse++] = (ws_entry){steps, labels[e]};
 		}
+		row += dense;
 		first += counts[f];
 	}
+	m->nentries = sparse;
 	if (st != WS_OK)
 		ws_linear_free(m, a);
 	return st;
@@ -234,16 +256,46 @@ void ws_linear_free(ws_linear *m, const ws_allocator *a)
 	ws_mem_release(a, m->transitions);
 	ws_mem_release(a, m->slots);
 	ws_mem_release(a, m->entries);
+	ws_mem_release(a, m->dense);
 	memset(m, 0, sizeof *m);
 }
 
 /* ---------------------------------------------------------- inference */
 
+/* Sixteen labels' steps, as stored in a dense row and as summed.  GCC and
+ * Clang vector extensions: SSE2 registers in the portable build, AVX2 in
+ * the clone below; memcpy does the loads, so nothing need be aligned. */
+typedef int16_t steps16 __attribute__((vector_size(32)));
+typedef int32_t sums16 __attribute__((vector_size(64)));
+
+#if defined(__clang__)
+#if __has_warning("-Wpsabi")
+#pragma clang diagnostic ignored "-Wpsabi"
+#endif
+#elif defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi" /* the vectors never cross a call */
+#endif
+
+#define WS_INLINE static inline __attribute__((always_inline))
+
+/* steps[0..stride) += row[0..stride), stride a multiple of WS_DENSE_BLOCK. */
+WS_INLINE void add_row(int32_t *steps, const int16_t *row, size_t stride)
+{
+	for (size_t b = 0; b < stride; b += WS_DENSE_BLOCK) {
+		steps16 r;
+		sums16 acc;
+		memcpy(&r, row + b, sizeof r);
+		memcpy(&acc, steps + b, sizeof acc);
+		acc += __builtin_convertvector(r, sums16);
+		memcpy(steps + b, &acc, sizeof acc);
+	}
+}
+
 /* The scores sum a few dozen features' weights out of tables of many
  * megabytes, so nearly every lookup misses the cache.  The lookups are
  * therefore done in three passes, each fetching ahead what the next will
  * read, so that the misses overlap instead of following one another. */
-void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
+WS_INLINE void score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
 {
 	enum { BATCH = 64 };
 	for (size_t done = 0; done < n; done += BATCH) {
@@ -262,20 +314,52 @@ void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, flo
 				s = (s + 1) & m->slot_mask;
 			found[i] = WS_SLOT_COUNT(&m->slots[s]) ? &m->slots[s] : NULL;
 			if (found[i])
-				__builtin_prefetch(&m->entries[WS_SLOT_FIRST(found[i])]);
+				__builtin_prefetch(WS_SLOT_COUNT(found[i]) == WS_SLOT_DENSE
+							   ? (const void *)(m->dense + (size_t)WS_SLOT_FIRST(found[i]) * m->dense_stride)
+							   : (const void *)&m->entries[WS_SLOT_FIRST(found[i])]);
 		}
 		int32_t steps[WS_MAX_LABELS];
-		memset(steps, 0, m->labels.count * sizeof *steps);
+		memset(steps, 0, m->dense_stride * sizeof *steps);
 		for (size_t i = 0; i < k; i++) {
 			if (!found[i])
 				continue;
+			uint32_t count = WS_SLOT_COUNT(found[i]);
+			if (count == WS_SLOT_DENSE) {
+				add_row(steps, m->dense + (size_t)WS_SLOT_FIRST(found[i]) * m->dense_stride, m->dense_stride);
+				continue;
+			}
 			const ws_entry *e = &m->entries[WS_SLOT_FIRST(found[i])];
-			for (uint32_t j = 0, count = WS_SLOT_COUNT(found[i]); j < count; j++)
+			for (uint32_t j = 0; j < count; j++)
 				steps[e[j].label] += e[j].steps;
 		}
 		for (uint32_t b = 0; b < m->labels.count; b++)
 			scores[b] += (float)steps[b] * m->scale;
 	}
+}
+
+static void score_portable(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
+{
+	score(m, features, n, scores);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2"))) static void score_avx2(const ws_linear *m, const uint64_t *features, size_t n,
+							float *scores)
+{
+	score(m, features, n, scores);
+}
+#endif
+
+void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	/* reads what the compiler's start-up code found out about the CPU */
+	if (__builtin_cpu_supports("avx2")) {
+		score_avx2(m, features, n, scores);
+		return;
+	}
+#endif
+	score_portable(m, features, n, scores);
 }
 
 /* Beyond this many labels (the part-of-speech tagger's 45), each label

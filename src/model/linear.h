@@ -30,9 +30,11 @@ bool ws_labels_set(ws_labels *labels, const char *const *names, uint32_t count);
 /* Index of a label by name, or -1. */
 int ws_label_index(const ws_labels *labels, const char *name);
 
-/* A feature of a loaded model: its key, where its entries start (the
+/* A feature of a loaded model: its key, where its weights start (the
  * top 24 bits of place) and how many there are (the low 8 bits; 0 marks
- * an empty slot).  Eight bytes, so that a probe reads one cache line. */
+ * an empty slot).  Eight bytes, so that a probe reads one cache line.
+ * A feature with weights for many labels keeps them as a dense row
+ * instead, marked WS_SLOT_DENSE, its first bits then the row's number. */
 typedef struct ws_slot {
 	uint32_t key;
 	uint32_t place;
@@ -40,7 +42,12 @@ typedef struct ws_slot {
 
 #define WS_SLOT_FIRST(s) ((s)->place >> 8)
 #define WS_SLOT_COUNT(s) ((s)->place & 0xFF)
+#define WS_SLOT_DENSE 0xFF
 #define WS_MAX_ENTRIES (1u << 24)
+
+/* Labels per step of a dense row: rows are padded to a multiple of this,
+ * so that adding one is a loop of whole vectors. */
+#define WS_DENSE_BLOCK 16
 
 /* One weight: a number of steps of the model's scale, for one label. */
 typedef struct ws_entry {
@@ -57,6 +64,11 @@ typedef struct ws_linear {
 	unsigned slot_shift;    /* a key's home slot is key >> slot_shift */
 	ws_entry *entries;
 	size_t nfeatures, nentries;
+	/* Features with more than WS_DENSE_FROM weights (the frequent ones,
+	 * which a document looks up most): all labels' steps in a row of
+	 * dense_stride, zero where the feature has no weight. */
+	int16_t *dense;
+	size_t ndense, dense_stride;
 } ws_linear;
 
 /* A feature: a template number and a string, hashed together. */

@@ -159,6 +159,12 @@ void ws_parse_sentence(const ws_linear *m, const ws_parse_actions *actions, cons
 	ws_parse_start(st, n);
 	uint32_t L = m->labels.count;
 	while (st->next < n || st->depth > 1) {
+		/* With fewer than two words on the stack only SHIFT is valid: no
+		 * need to score what cannot be chosen. */
+		if (st->depth < 2) {
+			ws_parse_apply(st, actions, actions->shift);
+			continue;
+		}
 		size_t k = ws_parse_features(st, words, atoms, n, features);
 		for (uint32_t a = 0; a < L; a++)
 			scores[a] = m->transitions[(size_t)L * L + a]; /* the start row: a bias per action */
