@@ -55,29 +55,6 @@ int ws_label_index(const ws_labels *labels, const char *name)
 
 /* FNV-1a over the template number and the bytes, then a final mix so that
  * similar strings spread over the hash index. */
-uint64_t ws_feature(uint32_t template_id, const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ull ^ template_id;
-	h *= 1099511628211ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return h;
-}
-
-uint64_t ws_feature_join(uint64_t a, uint64_t b)
-{
-	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
-	h ^= h >> 31;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 29;
-	return h;
-}
-
 /* ---------------------------------------------------------------- load */
 
 static ws_status bad(ws_error *err, const ws_section *s, const char *what)

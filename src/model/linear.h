@@ -71,10 +71,32 @@ typedef struct ws_linear {
 	size_t ndense, dense_stride;
 } ws_linear;
 
-/* A feature: a template number and a string, hashed together. */
-uint64_t ws_feature(uint32_t template_id, const char *s, size_t n);
+/* A feature: a template number and a string, hashed together.  Inline,
+ * like the join below: the taggers and the parser compute a few dozen per
+ * word, and a call costs as much as the hash. */
+static inline uint64_t ws_feature(uint32_t template_id, const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull ^ template_id;
+	h *= 1099511628211ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h;
+}
+
 /* The same feature joined with another feature's hash (conjunctions). */
-uint64_t ws_feature_join(uint64_t a, uint64_t b);
+static inline uint64_t ws_feature_join(uint64_t a, uint64_t b)
+{
+	uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
+	h ^= h >> 31;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	return h;
+}
 /* The 32 bits of a feature a model file stores: two features that share
  * them share their weights (a few do, among a model's million). */
 static inline uint32_t ws_feature_key(uint64_t feature) { return (uint32_t)(feature ^ feature >> 32); }
