@@ -41,6 +41,8 @@ bool ws_labels_set(ws_labels *labels, const char *const *names, uint32_t count)
 				ok = (a[0] == 'B' || a[0] == 'I') && a[1] == '-' && strcmp(a + 2, b + 2) == 0;
 			}
 			labels->allowed[prev][next] = ok;
+			if (ok && prev < count)
+				labels->preceding[next][labels->npreceding[next]++] = (uint8_t)prev;
 		}
 	return true;
 }
@@ -383,21 +385,35 @@ void ws_viterbi(const ws_labels *labels, const float *transitions, const float *
 		float *cur = best[t & 1];
 		const uint8_t *from = all;
 		uint32_t nfrom = L;
-		if (L > WS_VITERBI_EXACT_UP_TO && (nfrom = best_few(prev, L, few)) > 0)
+		bool beam = L > WS_VITERBI_EXACT_UP_TO && (nfrom = best_few(prev, L, few)) > 0;
+		if (beam)
 			from = few;
 		else
 			nfrom = L;
 		for (uint32_t b = 0; b < L; b++) {
 			float top = -INFINITY;
 			uint8_t arg = from[0];
-			for (uint32_t k = 0; k < nfrom; k++) {
-				uint32_t p = from[k];
-				if (!labels->allowed[p][b])
-					continue;
-				float s = prev[p] + transitions[(size_t)p * L + b];
-				if (s > top) {
-					top = s;
-					arg = (uint8_t)p;
+			if (beam) {
+				for (uint32_t k = 0; k < nfrom; k++) {
+					uint32_t p = from[k];
+					if (!labels->allowed[p][b])
+						continue;
+					float s = prev[p] + transitions[(size_t)p * L + b];
+					if (s > top) {
+						top = s;
+						arg = (uint8_t)p;
+					}
+				}
+			} else {
+				/* exact: only the labels b may follow, in the same
+				 * ascending order, so ties go the same way */
+				for (uint32_t k = 0; k < labels->npreceding[b]; k++) {
+					uint32_t p = labels->preceding[b][k];
+					float s = prev[p] + transitions[(size_t)p * L + b];
+					if (s > top) {
+						top = s;
+						arg = (uint8_t)p;
+					}
 				}
 			}
 			cur[b] = top + emissions[t * L + b];

@@ -23,6 +23,10 @@ typedef struct ws_labels {
 	char names[WS_MAX_LABELS][WS_LABEL_NAME];
 	/* allowed[a][b]: may label b follow label a?  Row count is the start. */
 	bool allowed[WS_MAX_LABELS + 1][WS_MAX_LABELS];
+	/* The labels b may follow, in ascending order: npreceding[b] of
+	 * preceding[b] (an I-X only after B-X or I-X, the rest after any). */
+	uint8_t preceding[WS_MAX_LABELS][WS_MAX_LABELS];
+	uint8_t npreceding[WS_MAX_LABELS];
 } ws_labels;
 
 /* Set names and derive the allowed transitions; false on a bad name. */
