@@ -87,6 +87,7 @@ static double attachment(const ws_linear *m, const parser_data *p, silver_split 
 	ws_parse_actions_from(&m->labels, &actions);
 	for (size_t s = 0; s < split->nsentences; s++) {
 		size_t first = split->sentence_first[s], n = split->sentence_first[s + 1] - first;
+		ws_words_atoms(split->words + first, n, atoms);
 		ws_parse_sentence(m, &actions, split->words + first, n, atoms, features, scores, st);
 		for (size_t w = 0; w < n; w++) {
 			int32_t h = split->gold_head[first + w];
@@ -164,8 +165,7 @@ bool train_parser(const train_settings *settings, silver_split *train, silver_sp
 				skipped++;
 				continue;
 			}
-			for (size_t t = 0; t < n; t++)
-				ws_word_atoms(&words[t], &atoms[t]);
+			ws_words_atoms(words, n, atoms);
 			ws_parse_start(&st, n);
 			while (ok && (st.next < n || st.depth > 1)) {
 				uint32_t gold = oracle(&st, n, heads, rels, children, &p.actions, p.left_of_rel,

@@ -41,6 +41,7 @@ static bool build_features(ws_tagger_kind kind, const silver_split *split, featu
 	size_t total = 0;
 	for (size_t s = 0; s < split->nsentences; s++) {
 		size_t first = split->sentence_first[s], n = split->sentence_first[s + 1] - first;
+		ws_words_atoms(split->words + first, n, atoms);
 		size_t k = ws_sentence_features(kind, split->words + first, n, atoms, out->features + total,
 						out->offsets + first);
 		for (size_t t = 0; t <= n; t++)
@@ -64,8 +65,10 @@ static bool tag_split(const ws_linear *m, ws_tagger_kind kind, silver_split *spl
 	for (size_t i = 0; ok && i < split->nsentences; i++) {
 		size_t first = split->sentence_first[i], n = split->sentence_first[i + 1] - first;
 		ok = ws_scratch_reserve(&s, ws_allocator_or_default(NULL), n, m->labels.count, 0);
-		if (ok)
+		if (ok) {
+			ws_words_atoms(split->words + first, n, s.atoms);
 			ws_tag_words(m, kind, split->words + first, n, &s, out + first);
+		}
 	}
 	ws_scratch_free(&s, ws_allocator_or_default(NULL));
 	return ok;

@@ -141,6 +141,12 @@ void ws_word_atoms(const ws_word *word, ws_atoms *out)
 	out->flags = f;
 }
 
+void ws_words_atoms(const ws_word *words, size_t n, ws_atoms *atoms)
+{
+	for (size_t t = 0; t < n; t++)
+		ws_word_atoms(&words[t], &atoms[t]);
+}
+
 /* Atoms outside the sentence: fixed stand-ins for "before the start" and
  * "after the end" (any constants unlike a hash would do). */
 #define EDGE(v) {v, v, v, {v, v}, {v, v, v, v}, 0}

@@ -44,6 +44,9 @@ enum {
 };
 
 void ws_word_atoms(const ws_word *word, ws_atoms *out);
+/* The atoms of every word of a sentence: computed once per sentence and
+ * read by both taggers and the parser. */
+void ws_words_atoms(const ws_word *words, size_t n, ws_atoms *atoms);
 
 /* Features of word t of a sentence of n words, into out; returns how many
  * (at most WS_MAX_FEATURES). */

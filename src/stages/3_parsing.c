@@ -152,10 +152,8 @@ void ws_parse_apply(ws_parse_state *st, const ws_parse_actions *actions, uint32_
 }
 
 void ws_parse_sentence(const ws_linear *m, const ws_parse_actions *actions, const ws_word *words, size_t n,
-		       ws_atoms *atoms, uint64_t *features, float *scores, ws_parse_state *st)
+		       const ws_atoms *atoms, uint64_t *features, float *scores, ws_parse_state *st)
 {
-	for (size_t t = 0; t < n; t++)
-		ws_word_atoms(&words[t], &atoms[t]);
 	ws_parse_start(st, n);
 	uint32_t L = m->labels.count;
 	while (st->next < n || st->depth > 1) {

@@ -21,11 +21,9 @@
  * parse (about six sentences in ten of news). */
 #define WS_PARSE_CUE_PROBABILITY 0.25
 
-size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, ws_atoms *atoms,
+size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, const ws_atoms *atoms,
 			    uint64_t *features, uint32_t *offsets)
 {
-	for (size_t t = 0; t < n; t++)
-		ws_word_atoms(&words[t], &atoms[t]);
 	size_t k = 0;
 	for (size_t t = 0; t < n; t++) {
 		offsets[t] = (uint32_t)k;
@@ -85,6 +83,7 @@ static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *wi
 	ws_word *words = s->words;
 	uint64_t clock = ws_clock_ns();
 	size_t n = cut_words(doc, window, words);
+	ws_words_atoms(words, n, s->atoms);
 	ws_tag_words(&model->pos, WS_TAGGER_POS, words, n, s, s->labels);
 	for (size_t t = 0; t < n; t++)
 		words[t].pos = s->labels[t];

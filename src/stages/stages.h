@@ -27,11 +27,13 @@ ws_status ws_quotes_find(ws_doc *doc);
  * tree of every token, with a learned model; nothing with rules. */
 ws_status ws_tag_document(ws_doc *doc, const ws_model *model);
 
-/* The features of every word of a sentence; word t's are
- * features[offsets[t]..offsets[t+1]).  Returns the total. */
-size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, ws_atoms *atoms,
+/* The features of every word of a sentence, from its atoms
+ * (ws_words_atoms); word t's are features[offsets[t]..offsets[t+1]).
+ * Returns the total. */
+size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, const ws_atoms *atoms,
 			    uint64_t *features, uint32_t *offsets);
-/* Features, then the best labels, for one sentence of words. */
+/* Features, then the best labels, for one sentence of words whose atoms
+ * are in s->atoms. */
 void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,
 		  uint8_t *out);
 
@@ -51,9 +53,10 @@ void ws_parse_apply(ws_parse_state *st, const ws_parse_actions *actions, uint32_
 /* Features of a state (at most WS_MAX_FEATURES); atoms are the words'. */
 size_t ws_parse_features(const ws_parse_state *st, const ws_word *words, const ws_atoms *atoms, size_t n,
 			 uint64_t *out);
-/* Parse a tagged sentence: st->head and st->rel get the tree. */
+/* Parse a tagged sentence, its words' atoms given: st->head and st->rel
+ * get the tree. */
 void ws_parse_sentence(const ws_linear *m, const ws_parse_actions *actions, const ws_word *words, size_t n,
-		       ws_atoms *atoms, uint64_t *features, float *scores, ws_parse_state *st);
+		       const ws_atoms *atoms, uint64_t *features, float *scores, ws_parse_state *st);
 /* Point st at s's parse arrays, with room for n words. */
 bool ws_parse_reserve(ws_scratch *s, const ws_allocator *a, size_t n, ws_parse_state *st);
 
