@@ -42,8 +42,11 @@ static const char help_text[] =
 	"go to, shows the documents done, MB read, MB/s and the time left.\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FORMAT    text, json, jsonl, brat or tsv\n"
+	"  -f, --format FORMAT    text, json, jsonl, brat, tsv or csv\n"
 	"                         (default: text on a terminal, else jsonl)\n"
+	"      --columns LIST     csv and tsv: the passed-through members that\n"
+	"                         get columns of their own, comma-separated\n"
+	"                         (default: the first record's members)\n"
 	"      --offsets UNIT     codepoints or bytes (default: codepoints)\n"
 	"      --model NAME       the analysis model: rules, a learned model's\n"
 	"                         name, or a model file's path (default: " WS_DEFAULT_MODEL ")\n"
@@ -53,7 +56,7 @@ static const char help_text[] =
 	"      --text-field NAME  member holding the article (default: text)\n"
 	"      --id-field NAME    member holding the document id (default: id)\n"
 	"  -o, --output-dir DIR   one file per document in DIR, named after the\n"
-	"                         input: .ann (brat), .json, .txt (text), .tsv\n"
+	"                         input: .ann (brat), .json, .txt (text), .tsv, .csv\n"
 	"                         (default: none, all records to standard output)\n"
 	"  -q, --quiet            no per-document error messages and no progress\n"
 	"                         line on stderr (the error records and exit\n"
@@ -75,6 +78,15 @@ static const char help_text[] =
 	"  whosaid speakers --db FILE        who is quoted, how often, how directly\n"
 	"  whosaid quotes --db FILE          the same quote across articles, and whom it is credited to\n"
 	"  whosaid serve [OPTIONS]           the analysis over HTTP, with a page\n"
+	"\n"
+	"CSV (RFC 4180) and TSV have a header, then one row per attribution: id,\n"
+	"the passed-through members' columns, type, speaker, role, kind, gender,\n"
+	"speaker_key, source, cue, addressee, content, the offsets, confidence,\n"
+	"error and extra.  A member without a column of its own (not in the\n"
+	"first record, or not in --columns) goes to extra, in a JSON object.  A\n"
+	"document without attributions has no row; one that failed has one, with\n"
+	"the reason in error.  A cell starting with =, +, -, @, a tab or a CR gets\n"
+	"a ' in front, so that a spreadsheet shows it rather than runs it.\n"
 	"\n"
 	"Offsets count Unicode code points (or bytes), end exclusive.  The output\n"
 	"formats are described in docs/schema.md.\n"
@@ -126,6 +138,7 @@ int main(int argc, char **argv)
 		return serve_main(argc - 1, argv + 1);
 
 	status = cli_parse_command_line(NULL, argc, argv, &opt);
+	opt.speaker_key = speaker_key; /* the store's, for the tables' speaker_key column */
 	if (status == CLI_PARSE_HELP) {
 		fputs(help_text, stdout);
 		status = CLI_EXIT_OK;

@@ -46,6 +46,7 @@ const char *cli_format_extension(ws_format format)
 	case WS_FORMAT_JSON:
 	case WS_FORMAT_JSONL: return ".json";
 	case WS_FORMAT_TSV: return ".tsv";
+	case WS_FORMAT_CSV: return ".csv";
 	case WS_FORMAT_TEXT: break;
 	}
 	return ".txt";

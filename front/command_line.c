@@ -18,7 +18,7 @@
 enum option_id {
 	OPT_FORMAT, OPT_OFFSETS, OPT_MODEL, OPT_JSONL, OPT_TEXT_FIELD, OPT_ID_FIELD,
 	OPT_OUTPUT_DIR, OPT_QUIET, OPT_JOBS, OPT_HELP, OPT_VERSION, OPT_DB, OPT_FORCE, OPT_BATCH, OPT_STRICT,
-	OPT_STAGE_TIMES
+	OPT_STAGE_TIMES, OPT_COLUMNS
 };
 
 /* The options of the analysis and of `whosaid index`, which share all
@@ -42,6 +42,7 @@ static const cli_option option_specs[] = {
 	{"batch", 0, true, OPT_BATCH},
 	{"strict", 0, false, OPT_STRICT},
 	{"stage-times", 0, false, OPT_STAGE_TIMES},
+	{"columns", 0, true, OPT_COLUMNS},
 };
 
 static const unsigned char option_commands[] = {
@@ -51,6 +52,7 @@ static const unsigned char option_commands[] = {
 	[OPT_HELP] = FOR_BOTH, [OPT_VERSION] = FOR_ANALYSIS, [OPT_DB] = FOR_INDEX,
 	[OPT_FORCE] = FOR_INDEX, [OPT_BATCH] = FOR_INDEX, [OPT_STRICT] = FOR_INDEX,
 	[OPT_STAGE_TIMES] = FOR_BOTH,
+	[OPT_COLUMNS] = FOR_ANALYSIS,
 };
 
 static const struct {
@@ -58,7 +60,7 @@ static const struct {
 	ws_format format;
 } format_names[] = {
 	{"text", WS_FORMAT_TEXT}, {"json", WS_FORMAT_JSON}, {"jsonl", WS_FORMAT_JSONL},
-	{"brat", WS_FORMAT_BRAT}, {"tsv", WS_FORMAT_TSV},
+	{"brat", WS_FORMAT_BRAT}, {"tsv", WS_FORMAT_TSV}, {"csv", WS_FORMAT_CSV},
 };
 
 typedef struct option_state {
@@ -89,7 +91,7 @@ static int apply_option(void *ctx, int id, const char *value)
 				return CLI_PARSE_RUN;
 			}
 		}
-		return cli_usage_error(command, "unknown format '%s' (choose text, json, jsonl, brat or tsv)", value);
+		return cli_usage_error(command, "unknown format '%s' (choose text, json, jsonl, brat, tsv or csv)", value);
 	case OPT_OFFSETS:
 		if (strcmp(value, "codepoints") == 0)
 			opt->offsets = WS_OFFSETS_CODEPOINTS;
@@ -126,6 +128,12 @@ static int apply_option(void *ctx, int id, const char *value)
 			return cli_usage_error(command, "--batch needs a number of articles from 1 to 1000000, not '%s'", value);
 		opt->batch = (unsigned)n;
 		return CLI_PARSE_RUN;
+	case OPT_COLUMNS:
+		/* "" is no columns at all; an empty name among others is a slip */
+		if (value[0] && (value[0] == ',' || value[strlen(value) - 1] == ',' || strstr(value, ",,")))
+			return cli_usage_error(command, "--columns needs names separated by commas, not '%s'", value);
+		opt->columns = value;
+		return CLI_PARSE_RUN;
 	case OPT_HELP: return CLI_PARSE_HELP;
 	case OPT_VERSION: return CLI_PARSE_VERSION;
 	}
@@ -161,5 +169,7 @@ int cli_parse_command_line(const char *command, int argc, char **argv, cli_optio
 	/* A person at a terminal reads text; a pipe or a file gets JSON Lines. */
 	if (!state.format_given && !opt->output_dir && !command && isatty(STDOUT_FILENO))
 		opt->format = WS_FORMAT_TEXT;
+	if (opt->columns && opt->format != WS_FORMAT_CSV && opt->format != WS_FORMAT_TSV)
+		return cli_usage_error(command, "%s", "--columns is for --format csv and tsv");
 	return CLI_PARSE_RUN;
 }

@@ -50,6 +50,13 @@ typedef struct cli_options {
 	bool force;               /* index: analyse unchanged articles again */
 	unsigned batch;           /* index: articles per transaction; 0 for the default */
 	bool strict;              /* index: a failure known from an earlier run fails the run too */
+	/* --columns: the passed-through members that have CSV or TSV columns of
+	 * their own, comma-separated ("" for none); NULL: the first record's */
+	const char *columns;
+	/* The key of a speaker's name for CSV and TSV (the quote store's
+	 * speaker_key(), malloc'ed), which the front cannot call itself: set
+	 * by the command that links the store; NULL: no keys. */
+	char *(*speaker_key)(const char *name);
 	char **inputs;            /* FILE, DIR or "-"; never empty after parsing */
 	size_t ninputs;
 } cli_options;
@@ -118,17 +125,33 @@ int cli_parse_command_line(const char *command, int argc, char **argv, cli_optio
 
 /* --------------------------------------------------------- records.c */
 
+/* The passed-through members that have CSV or TSV columns of their own in
+ * a run: fixed before its first record is rendered, the same for all. */
+typedef struct cli_columns {
+	char **names;
+	size_t count;
+} cli_columns;
+
+/* The run's columns: those of --columns (opt->columns) when given, else
+ * the names of the first document's passed-through members (first->extra;
+ * none when it has none).  false when out of memory. */
+bool cli_columns_choose(const cli_options *opt, const cli_doc *first, cli_columns *columns);
+void cli_columns_clear(cli_columns *columns);
+
 /* Room for a path as long as PATH_MAX and the library's message. */
 #define CLI_REASON_SIZE (4096 + 256 + 8)
 
 enum { CLI_DOC_ANALYSED, CLI_DOC_FAILED, CLI_DOC_FATAL };
 
 /* Analyse one read document with doc and render its record into record
- * (emptied first).  CLI_DOC_FAILED when the record is an error record,
- * CLI_DOC_FATAL when not even that could be rendered; reason then says
- * why.  Prints nothing, so that threads can run it. */
+ * (emptied first), with the header first when header is true (CSV and
+ * TSV) and the run's columns (NULL for none).  CLI_DOC_FAILED when the
+ * record is an error record, CLI_DOC_FATAL when not even that could be
+ * rendered; reason then says why.  Prints nothing, so that threads can run
+ * it. */
 int cli_analyze_document(const cli_options *opt, const ws_model *model, ws_doc *doc, const cli_doc *d,
-			 bool tsv_header, ws_buffer *record, char *reason, size_t reason_size);
+			 const cli_columns *columns, bool header, ws_buffer *record, char *reason,
+			 size_t reason_size);
 /* Print a document's failure, if any, on stderr (unless --quiet); the
  * exit status it stands for. */
 int cli_report_document(const cli_options *opt, int result, const char *reason);
@@ -182,6 +205,9 @@ bool cli_inputs_size(const cli_options *opt, uint64_t *bytes);
  * file of a record without an id.  CLI_NEXT or CLI_NOMEM. */
 int cli_jsonl_record(const cli_options *opt, const char *file, const char *stem, size_t lineno,
 		     const char *line, size_t len, cli_doc *doc);
+/* The names of the members of extra (as a cli_doc's: members without the
+ * braces), in order, into *columns.  false when out of memory. */
+bool cli_jsonl_member_names(const char *extra, cli_columns *columns);
 
 /* ------------------------------------------------------------ targets */
 

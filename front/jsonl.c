@@ -185,3 +185,32 @@ done:
 	json_decref(record);
 	return result;
 }
+
+bool cli_jsonl_member_names(const char *extra, cli_columns *columns)
+{
+	*columns = (cli_columns){0};
+	char *object = cli_format("{%s}", extra);
+	json_t *members = object ? json_loads(object, JSON_ALLOW_NUL, NULL) : NULL;
+	const char *key;
+	json_t *value;
+	bool ok = members != NULL;
+	free(object);
+	/* extra is what passthrough() wrote, so only memory can fail here */
+	if (ok && json_object_size(members) &&
+	    !(columns->names = calloc(json_object_size(members), sizeof *columns->names)))
+		ok = false;
+	if (ok) {
+		json_object_foreach(members, key, value)
+		{
+			if (!(columns->names[columns->count] = cli_format("%s", key))) {
+				ok = false;
+				break;
+			}
+			columns->count++;
+		}
+	}
+	json_decref(members);
+	if (!ok)
+		cli_columns_clear(columns);
+	return ok;
+}

@@ -30,7 +30,7 @@ enum slot_state { SLOT_FREE, SLOT_QUEUED, SLOT_WORKING, SLOT_DONE };
 typedef struct slot {
 	enum slot_state state;
 	cli_doc doc;
-	bool tsv_header;
+	bool header;              /* CSV and TSV: the header row before the record */
 	ws_buffer record;
 	int result;               /* CLI_DOC_* */
 	char reason[CLI_REASON_SIZE];
@@ -42,6 +42,7 @@ typedef struct pool {
 	slot *slots;
 	size_t nslots;
 	size_t queued_from;       /* the oldest slot that may be queued */
+	cli_columns columns;      /* CSV and TSV: fixed before the first document is queued */
 	pthread_mutex_t lock;
 	pthread_cond_t work;      /* a slot was queued, or stop */
 	pthread_cond_t done;      /* a slot was analysed */
@@ -80,8 +81,8 @@ static void *work(void *arg)
 		}
 		s->state = SLOT_WORKING;
 		pthread_mutex_unlock(&p->lock);
-		s->result = cli_analyze_document(p->opt, p->model, w->doc, &s->doc, s->tsv_header, &s->record,
-						 s->reason, sizeof s->reason);
+		s->result = cli_analyze_document(p->opt, p->model, w->doc, &s->doc, &p->columns, s->header,
+						 &s->record, s->reason, sizeof s->reason);
 		pthread_mutex_lock(&p->lock);
 		s->state = SLOT_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -204,7 +205,16 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 					failed = stopped = true;
 				continue;
 			}
-			s->tsv_header = opt->format == WS_FORMAT_TSV && (opt->output_dir || read == 0);
+			bool table = opt->format == WS_FORMAT_TSV || opt->format == WS_FORMAT_CSV;
+			/* the columns are set before any worker can read them, and
+			 * the lock below publishes them */
+			if (table && read == 0 && !cli_columns_choose(opt, &s->doc, &p.columns)) {
+				cli_message("out of memory");
+				cli_doc_clear(&s->doc);
+				failed = stopped = true;
+				break;
+			}
+			s->header = table && (opt->output_dir || read == 0);
 			times.documents++;
 			times.text_bytes += s->doc.len;
 			pthread_mutex_lock(&p.lock);
@@ -263,6 +273,7 @@ int cli_run_parallel(const cli_options *opt, const ws_model *model, cli_source *
 		cli_doc_clear(&p.slots[k].doc);
 		ws_buffer_free(&p.slots[k].record);
 	}
+	cli_columns_clear(&p.columns);
 	pthread_cond_destroy(&p.done);
 	pthread_cond_destroy(&p.work);
 	pthread_mutex_destroy(&p.lock);

@@ -14,7 +14,8 @@
  *
  * Every span the library returns must lie within the text and start and
  * end on a character boundary (whosaid.h promises it), and every entity
- * index must exist; both are checked.
+ * index must exist; both are checked.  A TSV table has as many cells on
+ * every line as in its header, whatever the text holds.
  */
 #include "fuzz.h"
 #include "whosaid.h"
@@ -72,10 +73,30 @@ static void check_results(const ws_doc *doc)
 		FUZZ_CHECK(ws_doc_warning(doc, i)->position <= len);
 }
 
+/* Every line of a TSV table has the header's number of tabs. */
+static void check_tsv(const ws_buffer *out)
+{
+	size_t header = 0, tabs = 0;
+	bool first = true;
+	for (size_t i = 0; i < out->len; i++) {
+		if (out->data[i] == '\t') {
+			tabs++;
+		} else if (out->data[i] == '\n') {
+			if (first)
+				header = tabs;
+			FUZZ_CHECK(tabs == header);
+			first = false;
+			tabs = 0;
+		}
+	}
+	FUZZ_CHECK(out->len > 0 && out->data[out->len - 1] == '\n');
+}
+
 static void analyze_and_render(ws_doc *doc, const ws_model *model, const char *text, size_t len)
 {
 	static const ws_format formats[] = {WS_FORMAT_JSON, WS_FORMAT_JSONL, WS_FORMAT_TEXT, WS_FORMAT_BRAT,
-					    WS_FORMAT_TSV};
+					    WS_FORMAT_TSV, WS_FORMAT_CSV};
+	static const char *const columns[] = {"outlet", "type", "gone"};
 	ws_error err;
 	FUZZ_CHECK(ws_doc_analyze(doc, model, text, len, &err) == WS_OK);
 	check_results(doc);
@@ -83,13 +104,17 @@ static void analyze_and_render(ws_doc *doc, const ws_model *model, const char *t
 		ws_render_options ro = {.format = formats[f],
 					.offsets = f % 2 ? WS_OFFSETS_BYTES : WS_OFFSETS_CODEPOINTS,
 					.id = "fuzz\"id\\",
-					.extra_json = "\"outlet\":\"x\"",
-					.tsv_header = 1};
+					.extra_json = "\"outlet\":\"=x\\t\\u00e9\",\"type\":[1, {\"a\": \"\\\"\"}]",
+					.tsv_header = 1,
+					.columns = columns,
+					.column_count = sizeof columns / sizeof columns[0]};
 		ws_buffer out = {0};
 		FUZZ_CHECK(ws_doc_render(doc, &ro, &out, &err) == WS_OK);
 		/* JSON Lines is one line: a newline inside would split the record */
 		if (formats[f] == WS_FORMAT_JSONL)
 			FUZZ_CHECK(out.len > 0 && memchr(out.data, '\n', out.len) == out.data + out.len - 1);
+		if (formats[f] == WS_FORMAT_TSV)
+			check_tsv(&out);
 		ws_buffer_free(&out);
 	}
 }

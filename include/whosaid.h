@@ -238,7 +238,8 @@ typedef enum ws_format {
 	WS_FORMAT_JSONL,    /* one JSON object per line */
 	WS_FORMAT_TEXT,     /* for people on a terminal */
 	WS_FORMAT_BRAT,     /* brat standoff (.ann), as PolNeAR's tools read */
-	WS_FORMAT_TSV       /* one attribution per line, tab-separated */
+	WS_FORMAT_TSV,      /* one attribution per line, tab-separated */
+	WS_FORMAT_CSV       /* one attribution per row, comma-separated (RFC 4180) */
 } ws_format;
 
 typedef enum ws_offset_unit {
@@ -246,14 +247,41 @@ typedef enum ws_offset_unit {
 	WS_OFFSETS_BYTES
 } ws_offset_unit;
 
+/* How to render.  Members are only ever added at the end, so that a
+ * caller that zero-initialises the whole struct (designated initialisers
+ * do) keeps the behaviour it had; a caller that mirrors the struct in
+ * another language (python/whosaid/_native.py) must add them too.
+ *
+ * CSV and TSV have one row per attribution, in these columns
+ * (docs/schema.md): id; one column per name in columns; type, speaker,
+ * role, kind, gender, speaker_key, source, cue, addressee, content,
+ * source_start, source_end, cue_start, cue_end, content_start,
+ * content_end, confidence; error; extra.  A member of extra_json named in
+ * columns fills that column (a string as its text, null as an empty cell,
+ * anything else as its JSON); the other members go to extra as one JSON
+ * object.  A name of columns that is one of the row's own columns, or
+ * repeats an earlier name, gets no column, so that the header's names are
+ * distinct; its member goes to extra.  A document without attributions
+ * writes no row.  Every cell that starts with =, +, -, @, a tab or a
+ * carriage return gets a ' in front (ws_render_cell()). */
 typedef struct ws_render_options {
 	ws_format format;
 	ws_offset_unit offsets;
 	const char *id;           /* the document id; NULL for none */
 	const char *extra_json;   /* JSON object members to pass through, already
 				   * serialised ("\"outlet\":\"x\",\"date\":1"),
-				   * or NULL; JSON formats only */
-	int tsv_header;           /* TSV: write the header line first */
+				   * or NULL; JSON formats, and CSV and TSV as above */
+	int tsv_header;           /* CSV and TSV: write the header row first */
+	/* CSV and TSV: the passed-through members that have columns of their
+	 * own, in order (column_count names), or NULL.  A stream of documents
+	 * must give every document the same, or its rows will not line up. */
+	const char *const *columns;
+	size_t column_count;
+	/* CSV and TSV: for each entity of the document (ws_doc_entity_count()
+	 * of them), the key its speaker_key cell shows (NULL for an empty
+	 * cell), or NULL for none at all.  The library has no key of its own:
+	 * the command fills in the quote store's (docs/store.md). */
+	const char *const *speaker_keys;
 } ws_render_options;
 
 /* A growable byte buffer the renderers append to.  Zero-initialise it;
@@ -272,9 +300,25 @@ WS_API ws_status ws_doc_render(const ws_doc *doc, const ws_render_options *optio
 
 /* Append an error record for a document that could not be analysed: the
  * same shape as a result (no attributions, no entities) with the message in
- * "errors".  Brat writes nothing; text and TSV write a comment line. */
+ * "errors".  Brat writes nothing; text writes a comment line; CSV and TSV
+ * write one row with the id, the passed-through members and the message in
+ * the error column. */
 WS_API ws_status ws_render_failure(const ws_render_options *options, const char *message,
 				   ws_buffer *out, ws_error *err);
+
+/* Append one cell of a CSV or TSV row (format WS_FORMAT_CSV or
+ * WS_FORMAT_TSV) to out, written as the renderers write theirs, then the
+ * delimiter, or the line end when last is nonzero (CR LF in CSV, LF in
+ * TSV).  text[0..len) may be NULL when len is 0.  CSV quotes a cell that
+ * holds a comma, a quote, a CR or a LF, doubling its quotes (RFC 4180),
+ * and keeps tabs and line breaks; TSV writes tabs and line breaks as
+ * spaces.  Both write other control characters as spaces and invalid
+ * UTF-8 as U+FFFD.  A cell that starts with =, +, -, @, a tab or a
+ * carriage return gets a ' in front (inside the quotes), so that a
+ * spreadsheet shows it as text instead of running it as a formula.  On
+ * failure out keeps its length. */
+WS_API ws_status ws_render_cell(ws_format format, const char *text, size_t len, int last, ws_buffer *out,
+				ws_error *err);
 
 #ifdef __cplusplus
 }

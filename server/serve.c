@@ -572,7 +572,7 @@ static enum MHD_Result extract_lines(server *s, struct MHD_Connection *c, reques
 			continue; /* blank lines are not records */
 		cli_doc d = {0};
 		ok = cli_jsonl_record(&opt, "body", "body", lineno, line, len, &d) == CLI_NEXT &&
-		     cli_analyze_document(&opt, s->model, cd->doc, &d, false, &record, reason, sizeof reason) !=
+		     cli_analyze_document(&opt, s->model, cd->doc, &d, NULL, false, &record, reason, sizeof reason) !=
 			     CLI_DOC_FATAL;
 		cli_doc_clear(&d);
 		if (ok && record.len) {

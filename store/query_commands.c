@@ -156,25 +156,14 @@ static int apply_query_option(void *ctx, int id, const char *value)
 
 bool store_put_field(bool csv, const char *s, bool last)
 {
-	if (!s)
-		s = "";
-	/* a spreadsheet takes a cell that starts so for a formula: the quote
-	 * in front makes it text (a known guard against formula injection) */
-	if (s[0] && strchr("=+-@\t\r", s[0]))
-		putchar('\'');
-	if (csv && strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		for (; *s; s++)
-			putchar(!csv && (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
-	}
-	return putchar(last ? '\n' : csv ? ',' : '\t') != EOF;
+	/* the library's cell writer, so that the analysis's tables and the
+	 * store's quote and guard their cells alike */
+	ws_buffer cell = {0};
+	bool ok = ws_render_cell(csv ? WS_FORMAT_CSV : WS_FORMAT_TSV, s ? s : "", s ? strlen(s) : 0, last, &cell,
+				 NULL) == WS_OK &&
+		  fwrite(cell.data, 1, cell.len, stdout) == cell.len;
+	ws_buffer_free(&cell);
+	return ok;
 }
 
 static void put_field(enum query_format f, const char *s, bool last)

@@ -239,11 +239,12 @@ int store_quotes(store *st, const quotes_query *q, bool (*each)(void *ctx, struc
 struct json_t *store_quote_cluster(store *st, long id, bool *found, char *why, size_t why_size);
 
 /* One field of a TSV or CSV row of the store's commands, and the
- * delimiter or line end after it, on stdout.  TSV turns tabs and line
- * breaks into spaces; CSV quotes a field that needs it (RFC 4180).  A
- * field that starts with =, +, -, @, a tab or a carriage return gets a
- * ' in front, so that a spreadsheet shows it rather than runs it.  false
- * when stdout fails. */
+ * delimiter or line end after it (CR LF in CSV), on stdout, written by the
+ * library's ws_render_cell(): TSV turns tabs and line breaks into spaces;
+ * CSV quotes a field that needs it (RFC 4180).  A field that starts with
+ * =, +, -, @, a tab or a carriage return gets a ' in front, so that a
+ * spreadsheet shows it rather than runs it.  false when stdout fails or
+ * memory runs out. */
 bool store_put_field(bool csv, const char *s, bool last);
 
 /* -------------------------------------------------------------- commands */

@@ -194,7 +194,7 @@ static void test_render_json_and_bad_arguments(void **state)
 	assert_int_equal(ws_model_open("rules", NULL, &model, NULL), WS_OK);
 	assert_int_equal(ws_doc_new(NULL, &doc), WS_OK);
 	assert_int_equal(ws_doc_analyze(doc, model, article, sizeof article - 1, NULL), WS_OK);
-	ws_render_options opt = {WS_FORMAT_JSON, WS_OFFSETS_CODEPOINTS, "a1", NULL, 0};
+	ws_render_options opt = {.format = WS_FORMAT_JSON, .offsets = WS_OFFSETS_CODEPOINTS, .id = "a1"};
 	ws_buffer out = {0};
 	assert_int_equal(ws_doc_render(doc, &opt, &out, NULL), WS_OK);
 	assert_true(out.len > 0);

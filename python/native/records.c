@@ -47,7 +47,7 @@ WS_PY_API int whosaid_py_record(const ws_model *model, ws_doc *doc, const char *
 	char reason[CLI_REASON_SIZE];
 	int r = -1;
 	if (cli_jsonl_record(&opt, file, stem, lineno, line, len, &d) == CLI_NEXT) {
-		int result = cli_analyze_document(&opt, model, doc, &d, false, out, reason, sizeof reason);
+		int result = cli_analyze_document(&opt, model, doc, &d, NULL, false, out, reason, sizeof reason);
 		r = result == CLI_DOC_ANALYSED ? 1 : result == CLI_DOC_FAILED ? 0 : -1;
 	}
 	cli_doc_clear(&d);
@@ -90,7 +90,7 @@ WS_PY_API int whosaid_py_file(const ws_model *model, const char *path, const cha
 			status = -1;
 			break;
 		}
-		int result = cli_analyze_document(&opt, model, doc, &d, false, &record, reason, sizeof reason);
+		int result = cli_analyze_document(&opt, model, doc, &d, NULL, false, &record, reason, sizeof reason);
 		if (result == CLI_DOC_FATAL) {
 			snprintf(why, why_size, "%s", reason);
 			status = -1;

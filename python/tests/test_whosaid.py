@@ -197,3 +197,35 @@ def test_no_leak_over_100000_calls(model):
         model.extract(text)
     after = rss_kib()
     assert after - before < 1024, f"RSS grew from {before} to {after} KiB over 90,000 calls"
+
+
+def test_render_options_mirror_the_c_struct():
+    # The ctypes mirror of ws_render_options must have every member at its
+    # place: a CSV rendered through it with columns and speaker keys is the
+    # row the C renderer makes of them (the command line's, checked in
+    # tests/cli/format_csv), not what stray bytes past a short struct say.
+    import ctypes
+    from whosaid import _native
+    lib = whosaid._lib
+    model, doc, err = ctypes.c_void_p(), ctypes.c_void_p(), _native.Error()
+    assert lib.ws_model_open(b"rules", None, ctypes.byref(model), ctypes.byref(err)) == _native.OK
+    assert lib.ws_doc_new(None, ctypes.byref(doc)) == _native.OK
+    text = b"Ines Marrow said the pier would reopen."
+    assert lib.ws_doc_analyze(doc, model, text, len(text), ctypes.byref(err)) == _native.OK
+    columns = (ctypes.c_char_p * 1)(b"outlet")
+    keys = (ctypes.c_char_p * 1)(b"the key")
+    options = _native.RenderOptions(format=_native.FORMAT_CSV, id=b"d1", extra_json=b'"outlet":"Shore Post","n":1',
+                                    tsv_header=1, columns=columns, column_count=1, speaker_keys=keys)
+    buffer = _native.Buffer()
+    try:
+        assert lib.ws_doc_render(doc, ctypes.byref(options), ctypes.byref(buffer), ctypes.byref(err)) == _native.OK
+        rows = ctypes.string_at(buffer.data, buffer.len).decode().split("\r\n")
+    finally:
+        lib.ws_buffer_free(ctypes.byref(buffer))
+        lib.ws_doc_free(doc)
+        lib.ws_model_free(model)
+    header, row = rows[0].split(","), rows[1].split(",")
+    assert header[:3] == ["id", "outlet", "type"] and header[-1] == "extra"
+    got = dict(zip(header, row))
+    assert (got["outlet"], got["speaker"], got["speaker_key"]) == ("Shore Post", "Ines Marrow", "the key")
+    assert got["extra"] == '"{""n"":1}"'

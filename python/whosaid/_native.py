@@ -12,6 +12,8 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 
 # enum ws_format and ws_offset_unit
 FORMAT_JSONL = 1
+FORMAT_TSV = 4
+FORMAT_CSV = 5
 OFFSETS_CODEPOINTS = 0
 OFFSETS_BYTES = 1
 # enum ws_status
@@ -28,8 +30,12 @@ class Error(ctypes.Structure):
 
 
 class RenderOptions(ctypes.Structure):
+    # ws_render_options member for member: the library reads all of them,
+    # so a member missing here would be read from past the end of the struct
     _fields_ = [("format", ctypes.c_int), ("offsets", ctypes.c_int), ("id", ctypes.c_char_p),
-                ("extra_json", ctypes.c_char_p), ("tsv_header", ctypes.c_int)]
+                ("extra_json", ctypes.c_char_p), ("tsv_header", ctypes.c_int),
+                ("columns", ctypes.POINTER(ctypes.c_char_p)), ("column_count", ctypes.c_size_t),
+                ("speaker_keys", ctypes.POINTER(ctypes.c_char_p))]
 
 
 class Buffer(ctypes.Structure):

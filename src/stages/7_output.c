@@ -1,5 +1,5 @@
 /*
- * 7_output.c — results -> JSON, JSON Lines, text, brat standoff, TSV.
+ * 7_output.c — results -> JSON, JSON Lines, text, brat standoff, TSV, CSV.
  *
  * The last stage of the pipeline and the only one that produces bytes for
  * the outside world.  It reads a finished document through the public
@@ -24,7 +24,14 @@
  * invalid input and NULs.  JSON is therefore always valid UTF-8 whatever
  * the stages produce; the plain formats (text, brat, TSV) also turn control
  * characters into spaces, so one record stays one line and nothing from an
- * article can send escape sequences to a terminal.
+ * article can send escape sequences to a terminal.  CSV keeps tabs and
+ * line breaks, which its quoting carries, and turns the other controls
+ * into spaces.
+ *
+ * Safety of what a spreadsheet does with it: a CSV or TSV cell that starts
+ * like a formula is written with a ' in front (table_cell()), the one
+ * guard for every table the command writes, the quote store's included
+ * (through ws_render_cell()).
  *
  * A document whose results break the API's own promises (a span outside the
  * text, a speaker index past the entities, a confidence outside [0,1]) is a
@@ -146,7 +153,8 @@ static void out_confidence(ws_out *o, double c)
 
 enum text_mode {
 	TEXT_JSON,   /* inside a JSON string: escape quotes, backslashes, controls */
-	TEXT_PLAIN   /* text, brat, TSV: controls (tab and newline too) become spaces */
+	TEXT_PLAIN,  /* text, brat, TSV: controls (tab and newline too) become spaces */
+	TEXT_CSV     /* a CSV cell: quotes doubled; tab, CR and LF kept, other controls spaces */
 };
 
 /* Length of the valid UTF-8 sequence at p (2 to 4), or 0 when the byte
@@ -197,6 +205,8 @@ static void out_text(ws_out *o, const char *s, size_t n, enum text_mode mode)
 			if (c >= 0x20 && c < 0x7F) {
 				if (mode == TEXT_JSON && (c == '"' || c == '\\'))
 					*d++ = '\\';
+				else if (mode == TEXT_CSV && c == '"')
+					*d++ = '"';
 				*d++ = (char)c;
 				p++;
 			} else if (c < 0x80) {
@@ -204,7 +214,9 @@ static void out_text(ws_out *o, const char *s, size_t n, enum text_mode mode)
 				if (c == WS_SUBSTITUTE) {
 					memcpy(d, "\xEF\xBF\xBD", 3);
 					d += 3;
-				} else if (mode == TEXT_PLAIN) {
+				} else if (mode == TEXT_CSV && (c == '\t' || c == '\n' || c == '\r')) {
+					*d++ = (char)c;
+				} else if (mode != TEXT_JSON) {
 					*d++ = ' ';
 				} else if (c == 0x7F) {
 					*d++ = (char)c;
@@ -223,7 +235,7 @@ static void out_text(ws_out *o, const char *s, size_t n, enum text_mode mode)
 					memcpy(d, "\xEF\xBF\xBD", 3);
 					d += 3;
 					p++;
-				} else if (mode == TEXT_PLAIN && c == 0xC2 && p[1] < 0xA0) {
+				} else if (mode != TEXT_JSON && c == 0xC2 && p[1] < 0xA0) {
 					/* U+0080..U+009F, the C1 controls */
 					*d++ = ' ';
 					p += 2;
@@ -756,71 +768,442 @@ static void brat_document(ws_out *o, const ws_view *v)
 	}
 }
 
-/* ------------------------------------------------------------------- TSV */
+/* ----------------------------------------------------------- CSV and TSV */
 
-static const char tsv_header[] =
-	"id\ttype\tspeaker\trole\tgender\tsource\tcue\taddressee\tcontent\tsource_start\tsource_end\t"
-	"cue_start\tcue_end\tcontent_start\tcontent_end\tconfidence\n";
+/* The row's own columns, after the id and the passed-through members'
+ * (whosaid.h, docs/schema.md). */
+static const char *const table_columns[] = {
+	"type", "speaker", "role", "kind", "gender", "speaker_key", "source", "cue", "addressee",
+	"content", "source_start", "source_end", "cue_start", "cue_end", "content_start",
+	"content_end", "confidence", "error", "extra",
+};
+/* type .. confidence, all but error and extra: the cells an error row
+ * leaves empty */
+#define TABLE_RESULT_CELLS (sizeof table_columns / sizeof table_columns[0] - 2)
 
-static void tsv_span_text(ws_out *o, const ws_view *v, ws_span s)
+/* The delimiter after a cell, or the line end after a row's last: CR LF
+ * in CSV, as RFC 4180 has it, a plain LF in TSV. */
+static void table_end_cell(ws_out *o, bool csv, bool last)
 {
-	out_char(o, '\t');
-	if (span_present(s))
-		out_text(o, v->text + s.start, s.end - s.start, TEXT_PLAIN);
+	if (!last)
+		out_char(o, csv ? ',' : '\t');
+	else if (csv)
+		OUT_LIT(o, "\r\n");
+	else
+		out_char(o, '\n');
 }
 
-/* start and end as two columns, both empty when the span is absent. */
-static void tsv_offsets(ws_out *o, const ws_view *v, ws_span s)
+/* What a spreadsheet takes for the start of a formula: =, + and -, @ (a
+ * function in Excel), and a tab or a CR, which some skip before one
+ * (OWASP, "CSV Injection"). */
+static bool starts_like_formula(const char *s, size_t n)
 {
-	out_char(o, '\t');
+	return n && s[0] && strchr("=+-@\t\r", s[0]);
+}
+
+/* One cell and what follows it.  The guard's ' goes inside CSV's quotes:
+ * in front of them it would make the cell an unquoted one that holds a
+ * quote, which RFC 4180 readers split at its commas. */
+static void table_cell(ws_out *o, bool csv, const char *s, size_t n, bool last)
+{
+	bool quoted = false;
+	for (size_t i = 0; csv && i < n && !quoted; i++)
+		quoted = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (quoted)
+		out_char(o, '"');
+	if (starts_like_formula(s, n))
+		out_char(o, '\'');
+	out_text(o, s, n, csv ? TEXT_CSV : TEXT_PLAIN);
+	if (quoted)
+		out_char(o, '"');
+	table_end_cell(o, csv, last);
+}
+
+static void table_cstr(ws_out *o, bool csv, const char *s)
+{
+	table_cell(o, csv, s ? s : "", s ? strlen(s) : 0, false);
+}
+
+static void table_span(ws_out *o, bool csv, const ws_view *v, ws_span s)
+{
+	table_cell(o, csv, v->text + s.start, s.end - s.start, false);
+}
+
+/* start and end as two cells, both empty when the span is absent.
+ * Numbers never start like a formula, so they need no guard. */
+static void table_offsets(ws_out *o, bool csv, const ws_view *v, ws_span s)
+{
 	if (span_present(s))
 		out_uint(o, view_offset(v, s.start));
-	out_char(o, '\t');
+	table_end_cell(o, csv, false);
 	if (span_present(s))
 		out_uint(o, view_offset(v, s.end));
+	table_end_cell(o, csv, false);
 }
 
-static void tsv_document(ws_out *o, const ws_render_options *opt, const ws_view *v)
+/* The members of extra_json, read one at a time.  Like json_extra(), this
+ * checks the structure (a string key, a colon, a value whose brackets and
+ * strings are balanced) rather than every token: the command's members
+ * come from jansson, and a library caller's go back out as written. */
+typedef struct json_member {
+	const char *key;          /* between the key's quotes, escapes as written */
+	size_t key_len;
+	const char *value;        /* as written, without the white space around it */
+	size_t value_len;
+} json_member;
+
+static bool json_space(char c)
 {
-	for (size_t i = 0; i < ws_doc_attribution_count(v->doc); i++) {
-		const ws_attribution *a = ws_doc_attribution(v->doc, i);
-		const ws_entity *e = a->speaker >= 0 ? ws_doc_entity(v->doc, (size_t)a->speaker) : NULL;
-		ws_span whole = {0, 0}; /* first fragment's start to last fragment's end */
-		if (opt->id)
-			out_text_cstr(o, opt->id, TEXT_PLAIN);
-		out_char(o, '\t');
-		out_cstr(o, type_name(a->type));
-		out_char(o, '\t');
-		if (e)
-			out_text_cstr(o, entity_name(e), TEXT_PLAIN);
-		out_char(o, '\t');
-		if (e && has_role(e))
-			out_text_cstr(o, e->role, TEXT_PLAIN);
-		out_char(o, '\t');
-		if (e && gender_name(e))
-			out_cstr(o, gender_name(e));
-		tsv_span_text(o, v, a->source);
-		tsv_span_text(o, v, a->cue);
-		tsv_span_text(o, v, a->addressee);
-		out_char(o, '\t');
-		for (size_t k = 0; k < a->content_count; k++) {
-			ws_span s = a->content[k];
-			if (!span_present(s))
-				continue;
-			if (span_present(whole))
-				OUT_LIT(o, " \xE2\x80\xA6 "); /* " … " */
-			else
-				whole.start = s.start;
-			whole.end = s.end;
-			out_text(o, v->text + s.start, s.end - s.start, TEXT_PLAIN);
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *skip_space(const char *p)
+{
+	while (json_space(*p))
+		p++;
+	return p;
+}
+
+/* Past the closing quote of the string whose opening quote is at p; NULL
+ * when it is not closed. */
+static const char *string_end(const char *p)
+{
+	for (p++; *p; p++) {
+		if (*p == '\\') {
+			if (!*++p)
+				return NULL;
+		} else if (*p == '"') {
+			return p + 1;
 		}
-		tsv_offsets(o, v, a->source);
-		tsv_offsets(o, v, a->cue);
-		tsv_offsets(o, v, whole);
-		out_char(o, '\t');
-		out_confidence(o, a->confidence);
-		out_char(o, '\n');
 	}
+	return NULL;
+}
+
+/* The member at *p, and *p moved past it: 1, or 0 at the end, or -1 when
+ * what is there is not a member. */
+static int member_next(const char **p, json_member *m)
+{
+	const char *s = skip_space(*p);
+	if (!*s)
+		return 0;
+	const char *key_end = *s == '"' ? string_end(s) : NULL;
+	if (!key_end)
+		return -1;
+	m->key = s + 1;
+	m->key_len = (size_t)(key_end - s) - 2;
+	s = skip_space(key_end);
+	if (*s != ':')
+		return -1;
+	s = skip_space(s + 1);
+	m->value = s;
+	long depth = 0;
+	while (*s && (depth > 0 || *s != ',')) {
+		if (*s == '"') {
+			if (!(s = string_end(s)))
+				return -1;
+			continue;
+		}
+		if (*s == '{' || *s == '[')
+			depth++;
+		else if ((*s == '}' || *s == ']') && --depth < 0)
+			return -1;
+		s++;
+	}
+	const char *end = s;
+	while (end > m->value && json_space(end[-1]))
+		end--;
+	if (depth != 0 || end == m->value)
+		return -1;
+	m->value_len = (size_t)(end - m->value);
+	if (*s == ',' && !*skip_space(++s))
+		return -1; /* a comma with no member after it */
+	*p = s;
+	return 1;
+}
+
+/* The value of \uXXXX at p (its four digits), or -1. */
+static long hex4(const char *p)
+{
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+static void out_utf8(ws_out *o, unsigned long cp)
+{
+	char b[4];
+	size_t n;
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | cp >> 6);
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | cp >> 12);
+		b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (char)(0xF0 | cp >> 18);
+		b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	out_bytes(o, b, n);
+}
+
+/* The text of a JSON string's inside, s[0..n): escapes decoded, a
+ * surrogate pair joined, a lone surrogate as U+FFFD (it has no UTF-8).  A
+ * malformed escape is kept as written: the cell shows what was given. */
+static void json_unescape(ws_out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 == n) {
+			out_char(o, s[i]);
+			continue;
+		}
+		char c = s[++i];
+		const char *plain = strchr("\"\\/bfnrt", c);
+		if (c && plain) {
+			out_char(o, "\"\\/\b\f\n\r\t"[plain - "\"\\/bfnrt"]);
+			continue;
+		}
+		long cp = c == 'u' && n - i > 4 ? hex4(s + i + 1) : -1;
+		if (cp < 0) {
+			out_char(o, '\\');
+			out_char(o, c);
+			continue;
+		}
+		i += 4;
+		if (cp >= 0xD800 && cp < 0xDC00 && n - i > 6 && s[i + 1] == '\\' && s[i + 2] == 'u') {
+			long low = hex4(s + i + 3);
+			if (low >= 0xDC00 && low < 0xE000) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+				i += 6;
+			}
+		}
+		out_utf8(o, cp >= 0xD800 && cp < 0xE000 ? 0xFFFD : (unsigned long)cp);
+	}
+}
+
+/* A JSON value without the white space outside its strings. */
+static void json_compact_copy(ws_out *o, const char *s, size_t n)
+{
+	bool in_string = false, escaped = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_string) {
+			if (escaped)
+				escaped = false;
+			else if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				in_string = false;
+		} else if (json_space(c)) {
+			continue;
+		} else if (c == '"') {
+			in_string = true;
+		}
+		out_char(o, c);
+	}
+}
+
+/* Whether columns[i] has a column of its own: not a name of the row's own
+ * columns, which would make two columns of one name, and not a repeat. */
+static bool column_used(const ws_render_options *opt, size_t i)
+{
+	const char *name = opt->columns[i];
+	if (!name || strcmp(name, "id") == 0)
+		return false;
+	for (size_t k = 0; k < sizeof table_columns / sizeof table_columns[0]; k++)
+		if (strcmp(name, table_columns[k]) == 0)
+			return false;
+	for (size_t k = 0; k < i; k++)
+		if (opt->columns[k] && strcmp(opt->columns[k], name) == 0)
+			return false;
+	return true;
+}
+
+/* Whether the member's key is name; scratch holds a key with escapes
+ * decoded. */
+static bool member_named(const json_member *m, const char *name, ws_out *scratch)
+{
+	const char *key = m->key;
+	size_t len = m->key_len;
+	if (memchr(key, '\\', len)) {
+		scratch->buf->len = 0;
+		json_unescape(scratch, key, len);
+		if (scratch->failed)
+			return false;
+		key = scratch->buf->data;
+		len = scratch->buf->len;
+	}
+	return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+/* A member's value as the text of its cell: a string's text, nothing for
+ * null, and any other value's JSON. */
+static void member_text(ws_out *o, const json_member *m)
+{
+	if (m->value[0] == '"' && m->value_len >= 2)
+		json_unescape(o, m->value + 1, m->value_len - 2);
+	else if (!(m->value_len == 4 && memcmp(m->value, "null", 4) == 0))
+		json_compact_copy(o, m->value, m->value_len);
+}
+
+/* The scratch buffers of a table: each a cursor of its own, so that a
+ * failed allocation in any of them is seen at the end. */
+typedef struct table_scratch {
+	ws_buffer lead_buf, extra_buf, text_buf, key_buf;
+	ws_out lead;              /* the id's and the members' cells, on every row */
+	ws_out extra;             /* the extra cell and the line end, last on every row */
+	ws_out text;              /* a cell's text before it is written */
+	ws_out key;               /* a member's key, decoded */
+} table_scratch;
+
+/* The cells that every row of one document shares: the id, one per
+ * passed-through column, and extra with the members no column took. */
+static ws_status table_members(table_scratch *t, bool csv, const ws_render_options *opt, ws_error *err)
+{
+	const char *extra = opt->extra_json ? opt->extra_json : "";
+	const char *p = extra;
+	json_member m;
+	int r;
+	table_cstr(&t->lead, csv, opt->id);
+	for (size_t i = 0; i < opt->column_count; i++) {
+		if (!column_used(opt, i))
+			continue;
+		t->text.buf->len = 0;
+		for (p = extra; (r = member_next(&p, &m)) == 1;) {
+			if (member_named(&m, opt->columns[i], &t->key)) {
+				member_text(&t->text, &m);
+				break;
+			}
+		}
+		if (r < 0)
+			break;
+		table_cell(&t->lead, csv, t->text.buf->data, t->text.buf->len, false);
+	}
+
+	size_t left = 0;
+	t->text.buf->len = 0;
+	for (p = extra; (r = member_next(&p, &m)) == 1;) {
+		bool taken = false;
+		for (size_t i = 0; !taken && i < opt->column_count; i++)
+			taken = column_used(opt, i) && member_named(&m, opt->columns[i], &t->key);
+		if (taken)
+			continue;
+		out_char(&t->text, left++ ? ',' : '{');
+		out_char(&t->text, '"');
+		out_bytes(&t->text, m.key, m.key_len);
+		OUT_LIT(&t->text, "\":");
+		json_compact_copy(&t->text, m.value, m.value_len);
+	}
+	if (r < 0)
+		return fail(err, WS_ERR_ARGUMENT, "extra_json is not a list of JSON object members");
+	if (left)
+		out_char(&t->text, '}');
+	table_cell(&t->extra, csv, t->text.buf->data, t->text.buf->len, true);
+	return WS_OK;
+}
+
+static void table_header(ws_out *o, bool csv, const ws_render_options *opt)
+{
+	table_cstr(o, csv, "id");
+	for (size_t i = 0; i < opt->column_count; i++)
+		if (column_used(opt, i))
+			table_cstr(o, csv, opt->columns[i]);
+	const size_t n = sizeof table_columns / sizeof table_columns[0];
+	for (size_t k = 0; k < n; k++)
+		table_cell(o, csv, table_columns[k], strlen(table_columns[k]), k + 1 == n);
+}
+
+static void table_attribution(ws_out *o, bool csv, const ws_view *v, const ws_render_options *opt,
+			      const ws_attribution *a, table_scratch *t)
+{
+	const ws_entity *e = a->speaker >= 0 ? ws_doc_entity(v->doc, (size_t)a->speaker) : NULL;
+	const char *key = e && opt->speaker_keys ? opt->speaker_keys[a->speaker] : NULL;
+	out_bytes(o, t->lead.buf->data, t->lead.buf->len);
+	table_cstr(o, csv, type_name(a->type));
+	table_cstr(o, csv, e ? entity_name(e) : NULL);
+	table_cstr(o, csv, e && has_role(e) ? e->role : NULL);
+	table_cstr(o, csv, e ? kind_name(e->kind) : NULL);
+	table_cstr(o, csv, e ? gender_name(e) : NULL);
+	table_cstr(o, csv, key);
+	table_span(o, csv, v, a->source);
+	table_span(o, csv, v, a->cue);
+	table_span(o, csv, v, a->addressee);
+
+	/* the fragments' texts joined, and the whole from the first's start
+	 * to the last's end */
+	ws_span whole = {0, 0};
+	t->text.buf->len = 0;
+	for (size_t k = 0; k < a->content_count; k++) {
+		ws_span s = a->content[k];
+		if (!span_present(s))
+			continue;
+		if (span_present(whole))
+			OUT_LIT(&t->text, " \xE2\x80\xA6 "); /* " … " */
+		else
+			whole.start = s.start;
+		whole.end = s.end;
+		out_bytes(&t->text, v->text + s.start, s.end - s.start);
+	}
+	table_cell(o, csv, t->text.buf->data, t->text.buf->len, false);
+
+	table_offsets(o, csv, v, a->source);
+	table_offsets(o, csv, v, a->cue);
+	table_offsets(o, csv, v, whole);
+	out_confidence(o, a->confidence);
+	table_end_cell(o, csv, false);
+	table_end_cell(o, csv, false); /* no error */
+	out_bytes(o, t->extra.buf->data, t->extra.buf->len);
+}
+
+/* The rows of an analysed document (v), or the one row of a failure (v
+ * NULL, error its message), the header first when asked for. */
+static ws_status table_document(ws_out *o, const ws_render_options *opt, const ws_view *v, const char *error,
+				ws_error *err)
+{
+	bool csv = opt->format == WS_FORMAT_CSV;
+	table_scratch t = {0};
+	t.lead = (ws_out){&t.lead_buf, false};
+	t.extra = (ws_out){&t.extra_buf, false};
+	t.text = (ws_out){&t.text_buf, false};
+	t.key = (ws_out){&t.key_buf, false};
+	ws_status st = table_members(&t, csv, opt, err);
+	if (st == WS_OK) {
+		if (opt->tsv_header)
+			table_header(o, csv, opt);
+		if (v) {
+			for (size_t i = 0; i < ws_doc_attribution_count(v->doc); i++)
+				table_attribution(o, csv, v, opt, ws_doc_attribution(v->doc, i), &t);
+		} else {
+			out_bytes(o, t.lead.buf->data, t.lead.buf->len);
+			for (size_t k = 0; k < TABLE_RESULT_CELLS; k++)
+				table_end_cell(o, csv, false);
+			table_cstr(o, csv, error);
+			out_bytes(o, t.extra.buf->data, t.extra.buf->len);
+		}
+	}
+	/* finish() reports the scratch's failures as the output's */
+	if (t.lead.failed || t.extra.failed || t.text.failed || t.key.failed)
+		o->failed = true;
+	ws_buffer_free(&t.lead_buf);
+	ws_buffer_free(&t.extra_buf);
+	ws_buffer_free(&t.text_buf);
+	ws_buffer_free(&t.key_buf);
+	return st;
 }
 
 /* ------------------------------------------------------------------ text */
@@ -950,10 +1333,10 @@ static void text_document(ws_out *o, const ws_render_options *opt, const ws_view
 static bool format_known(ws_format f)
 {
 	return f == WS_FORMAT_JSON || f == WS_FORMAT_JSONL || f == WS_FORMAT_TEXT ||
-	       f == WS_FORMAT_BRAT || f == WS_FORMAT_TSV;
+	       f == WS_FORMAT_BRAT || f == WS_FORMAT_TSV || f == WS_FORMAT_CSV;
 }
 
-/* The one exit of both renderers: on failure the buffer goes back to the
+/* The one exit of the renderers: on failure the buffer goes back to the
  * length it had, so nothing partial is left for the caller to write. */
 static ws_status finish(ws_out *o, size_t old_len, ws_status st, ws_error *err)
 {
@@ -989,9 +1372,8 @@ ws_status ws_output_render(const ws_doc *doc, const ws_render_options *options, 
 		brat_document(&o, &v);
 		break;
 	case WS_FORMAT_TSV:
-		if (options->tsv_header)
-			out_bytes(&o, tsv_header, sizeof tsv_header - 1);
-		tsv_document(&o, options, &v);
+	case WS_FORMAT_CSV:
+		st = table_document(&o, options, &v, NULL, err);
 		break;
 	case WS_FORMAT_TEXT:
 		text_document(&o, options, &v);
@@ -1019,9 +1401,12 @@ ws_status ws_render_failure(const ws_render_options *options, const char *messag
 	case WS_FORMAT_BRAT:
 		break; /* standoff has no place for errors; an empty file means none found */
 	case WS_FORMAT_TSV:
+	case WS_FORMAT_CSV:
+		/* a row, not a comment line: a spreadsheet shows the failure
+		 * beside the documents that worked, under the same columns */
+		st = table_document(&o, options, NULL, message, err);
+		break;
 	case WS_FORMAT_TEXT:
-		if (options->format == WS_FORMAT_TSV && options->tsv_header)
-			out_bytes(&o, tsv_header, sizeof tsv_header - 1);
 		OUT_LIT(&o, "# error: ");
 		/* A message that already starts with the id (a file name, as the
 		 * command's do) is not given it twice. */
@@ -1031,10 +1416,19 @@ ws_status ws_render_failure(const ws_render_options *options, const char *messag
 			OUT_LIT(&o, ": ");
 		}
 		out_text_cstr(&o, message, TEXT_PLAIN);
-		out_char(&o, '\n');
-		if (options->format == WS_FORMAT_TEXT)
-			out_char(&o, '\n');
+		OUT_LIT(&o, "\n\n");
 		break;
 	}
 	return finish(&o, old_len, st, err);
+}
+
+ws_status ws_render_cell(ws_format format, const char *text, size_t len, int last, ws_buffer *out,
+			 ws_error *err)
+{
+	if (!out || (format != WS_FORMAT_CSV && format != WS_FORMAT_TSV) || (!text && len))
+		return fail(err, WS_ERR_ARGUMENT, "a CSV or TSV format, a text and a buffer are required");
+	ws_out o = {out, false};
+	const size_t old_len = out->len;
+	table_cell(&o, format == WS_FORMAT_CSV, text ? text : "", len, last != 0);
+	return finish(&o, old_len, WS_OK, err);
 }

@@ -5,4 +5,4 @@
 # that sentence but no content, so it makes no attribution of it: see
 # docs/accuracy.md; this tests the linking both share.)
 printf '%s\n' 'Jane Doe, the city engineer, told reporters the work was on time. The city engineer said the road would reopen.' |
-	$WHOSAID --model perceptron --format tsv | cut -f 2-9
+	$WHOSAID --model perceptron --format tsv | cut -f 2-11

@@ -1,9 +1,10 @@
 # A cell of a store command's CSV or TSV that a spreadsheet would take for
 # a formula (it starts with =, +, - or @) gets a ' in front; a cell with a
-# comma, a quote or a line break is quoted in CSV (RFC 4180).
+# comma, a quote or a line break is quoted in CSV (RFC 4180), the ' inside
+# the quotes, and CSV rows end in CR LF (shown as \r).
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf '%s\n' '{"id": "g1", "outlet": "Valley Ledger", "date": "2031-05-01", "text": "Ana Ruiz said =HYPERLINK(1) was in the file."}' \
+printf '%s\n' '{"id": "g1", "outlet": "Valley Ledger", "date": "2031-05-01", "text": "Ana Ruiz said =HYPERLINK(1,2) was in the file."}' \
 	'{"id": "g2", "outlet": "Valley Ledger", "date": "2031-05-02", "text": "Omar Reyes said -40 degrees, \"or worse\", was likely."}' \
 	'{"id": "g3", "outlet": "@Harbour", "date": "2031-05-03", "text": "Lena Park said +3 percent was the rise."}' > "$work/in.jsonl"
 $WHOSAID index -q --db "$work/q.db" --jsonl "$work/in.jsonl" --model rules
@@ -11,3 +12,5 @@ $WHOSAID search --db "$work/q.db" -f csv | cut -d, -f 3,4
 $WHOSAID search --db "$work/q.db" -f tsv | cut -f 4,13
 $WHOSAID speakers --db "$work/q.db" --by outlet -f csv | cut -d, -f 1,2
 $WHOSAID search --db "$work/q.db" -f csv | python3 -c 'import csv, sys; [print(r["content"]) for r in csv.DictReader(sys.stdin)]'
+$WHOSAID search --db "$work/q.db" -f csv | sed -n '1s/\r$/\\r/p'
+$WHOSAID search --db "$work/q.db" -f csv | grep -o "\"'=HYPERLINK[^\"]*\""
