@@ -49,6 +49,7 @@ typedef struct cli_options {
 	bool force;               /* index: analyse unchanged articles again */
 	unsigned batch;           /* index: articles per transaction; 0 for the default */
 	bool strict;              /* index: a failure known from an earlier run fails the run too */
+	bool no_text;             /* index: keep no article texts in the store */
 	char **inputs;            /* FILE, DIR or "-"; never empty after parsing */
 	size_t ninputs;
 } cli_options;
