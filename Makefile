@@ -204,7 +204,9 @@ bench-python: python-test
 
 # The server's page in Debian's Chromium, driven by playwright-core from npm
 # (tests/browser; `scripts/install.sh --dev` installs both).  Screenshots
-# are kept in $(BUILD)/browser/ as the test's artifacts.
+# are kept in $(BUILD)/browser/ as the test's artifacts.  The store holds the
+# generated corpus and two invented archive articles (tests/browser/), one
+# indexed with --no-text as an article stored before the store kept texts.
 browser-test: all
 	@command -v node >/dev/null && test -x /usr/bin/chromium || \
 		{ echo "browser-test: needs node and /usr/bin/chromium (scripts/install.sh --dev)" >&2; exit 2; }
@@ -213,6 +215,8 @@ browser-test: all
 	@rm -f $(BUILD)/browser/q.db*
 	@$(PYTHON) tests/corpus/make_corpus.py --articles 60 > $(BUILD)/browser/corpus.jsonl
 	@$(BUILD)/whosaid index --db $(BUILD)/browser/q.db --jsonl $(BUILD)/browser/corpus.jsonl -q
+	@$(BUILD)/whosaid index --db $(BUILD)/browser/q.db --jsonl tests/browser/archive.jsonl -q
+	@$(BUILD)/whosaid index --db $(BUILD)/browser/q.db --jsonl --no-text tests/browser/archive-old.jsonl -q
 	cd tests/browser && WHOSAID=$(CURDIR)/$(BUILD)/whosaid STORE=$(CURDIR)/$(BUILD)/browser/q.db \
 		OUT=$(CURDIR)/$(BUILD)/browser node page.test.mjs
 .PHONY: browser-test

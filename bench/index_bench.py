@@ -19,7 +19,8 @@ show what the store adds to the analysis.  What the quote clusters cost: the
 size of their three tables in each store (SQLite's dbstat), and, on the
 middle corpus, the time to cluster every stored attribution afresh (the
 migration from schema 4, on a copy whose cluster tables are dropped), set
-against the whole index run.  One run each, after a warm-up of the page
+against the whole index run.  What the articles' texts cost: the size of
+article_texts in each store.  One run each, after a warm-up of the page
 cache on the smallest corpus.  Prints Markdown.
 """
 import argparse
@@ -84,13 +85,24 @@ def cluster_size(db):
     return size, clusters
 
 
+def text_size(db):
+    """Bytes of the articles' texts (article_texts, store schema 6)."""
+    con = sqlite3.connect(db)
+    try:
+        size = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'article_texts'").fetchone()[0] or 0
+    except sqlite3.OperationalError:
+        size = float('nan')
+    con.close()
+    return size
+
+
 def clustering_alone(whosaid, db, copy, timefile):
     """Seconds to cluster every attribution of db afresh: a copy without the
     cluster tables, at schema 4, is migrated by opening it."""
     shutil.copyfile(db, copy)
     con = sqlite3.connect(copy)
     con.executescript('DROP TABLE quote_members; DROP TABLE quote_shingles; DROP TABLE quote_clusters;'
-                      ' PRAGMA user_version = 4; VACUUM;')
+                      ' DROP TABLE article_texts; PRAGMA user_version = 4; VACUUM;')
     con.close()
     wall, _ = run_once([whosaid, 'quotes', '--db', copy, '--limit', '1', '-f', 'jsonl'], timefile)
     return wall
@@ -137,7 +149,7 @@ def main():
         wall, rss = index(path, db)
         size = store_size(db)
         qsize, clusters = cluster_size(db)
-        rows.append((n, nbytes, wall, rss, size, qsize, clusters))
+        rows.append((n, nbytes, wall, rss, size, qsize, clusters, text_size(db)))
         print(f'bench: index {n} articles: {wall:.2f} s', file=sys.stderr)
 
     mid_docs, mid_path, mid_bytes = corpora[len(corpora) // 2]
@@ -154,12 +166,12 @@ def main():
     print(f'`whosaid index --model {args.model} -j {args.jobs}` into a new store:')
     print()
     print('| articles | text MB | s | articles/s | MB/s | peak RSS MiB | store MB | store MB per 1,000 articles |'
-          ' quote clusters | their MB (share of the store) |')
-    print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
-    for n, nbytes, wall, rss, size, qsize, clusters in rows:
+          ' quote clusters | their MB (share of the store) | texts MB (share) |')
+    print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    for n, nbytes, wall, rss, size, qsize, clusters, tsize in rows:
         print(f'| {n:,} | {nbytes / 1e6:.1f} | {wall:.2f} | {n / wall:,.0f} | {nbytes / 1e6 / wall:.2f} | '
               f'{rss / 1024:.1f} | {size / 1e6:.1f} | {size / 1e6 / n * 1000:.2f} | {clusters:,} | '
-              f'{qsize / 1e6:.1f} ({100 * qsize / size:.1f}%) |')
+              f'{qsize / 1e6:.1f} ({100 * qsize / size:.1f}%) | {tsize / 1e6:.1f} ({100 * tsize / size:.1f}%) |')
     print()
     print(f'On {mid_docs:,} articles: indexed again with every article unchanged, {again_wall:.2f} s '
           f'({mid_docs / again_wall:,.0f} articles/s, peak RSS {again_rss / 1024:.1f} MiB); the analysis alone '

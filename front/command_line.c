@@ -18,7 +18,7 @@
 enum option_id {
 	OPT_FORMAT, OPT_OFFSETS, OPT_MODEL, OPT_JSONL, OPT_TEXT_FIELD, OPT_ID_FIELD,
 	OPT_OUTPUT_DIR, OPT_QUIET, OPT_JOBS, OPT_HELP, OPT_VERSION, OPT_DB, OPT_FORCE, OPT_BATCH, OPT_STRICT,
-	OPT_STAGE_TIMES, OPT_COLUMNS
+	OPT_STAGE_TIMES, OPT_COLUMNS, OPT_NO_TEXT
 };
 
 /* The options of the analysis and of `whosaid index`, which share all
@@ -43,6 +43,7 @@ static const cli_option option_specs[] = {
 	{"strict", 0, false, OPT_STRICT},
 	{"stage-times", 0, false, OPT_STAGE_TIMES},
 	{"columns", 0, true, OPT_COLUMNS},
+	{"no-text", 0, false, OPT_NO_TEXT},
 };
 
 static const unsigned char option_commands[] = {
@@ -50,7 +51,7 @@ static const unsigned char option_commands[] = {
 	[OPT_JSONL] = FOR_BOTH, [OPT_TEXT_FIELD] = FOR_BOTH, [OPT_ID_FIELD] = FOR_BOTH,
 	[OPT_OUTPUT_DIR] = FOR_ANALYSIS, [OPT_QUIET] = FOR_BOTH, [OPT_JOBS] = FOR_BOTH,
 	[OPT_HELP] = FOR_BOTH, [OPT_VERSION] = FOR_ANALYSIS, [OPT_DB] = FOR_INDEX,
-	[OPT_FORCE] = FOR_INDEX, [OPT_BATCH] = FOR_INDEX, [OPT_STRICT] = FOR_INDEX,
+	[OPT_FORCE] = FOR_INDEX, [OPT_BATCH] = FOR_INDEX, [OPT_STRICT] = FOR_INDEX, [OPT_NO_TEXT] = FOR_INDEX,
 	[OPT_STAGE_TIMES] = FOR_BOTH,
 	[OPT_COLUMNS] = FOR_ANALYSIS,
 };
@@ -123,6 +124,7 @@ static int apply_option(void *ctx, int id, const char *value)
 	case OPT_FORCE: opt->force = true; return CLI_PARSE_RUN;
 	case OPT_STRICT: opt->strict = true; return CLI_PARSE_RUN;
 	case OPT_STAGE_TIMES: opt->stage_times = true; return CLI_PARSE_RUN;
+	case OPT_NO_TEXT: opt->no_text = true; return CLI_PARSE_RUN;
 	case OPT_BATCH:
 		if (!cli_number(value, 1, 1000000, &n))
 			return cli_usage_error(command, "--batch needs a number of articles from 1 to 1000000, not '%s'", value);

@@ -57,6 +57,7 @@ typedef struct cli_options {
 	 * speaker_key(), malloc'ed), which the front cannot call itself: set
 	 * by the command that links the store; NULL: no keys. */
 	char *(*speaker_key)(const char *name);
+	bool no_text;             /* index: keep no article texts in the store */
 	char **inputs;            /* FILE, DIR or "-"; never empty after parsing */
 	size_t ninputs;
 } cli_options;

@@ -89,7 +89,7 @@ static void make_store(void)
 		char fingerprint[17];
 		store_fingerprint(text, strlen(text), articles[i][2], "rules", fingerprint);
 		store_article a = {.doc_id = articles[i][0], .origin = "fuzz", .fingerprint = fingerprint,
-				   .model = "rules", .bytes = strlen(text)};
+				   .model = "rules", .bytes = strlen(text), .text = text, .text_len = strlen(text)};
 		if (ws_doc_analyze(doc, model, text, strlen(text), &err) != WS_OK ||
 		    ws_doc_render(doc, &ro, &record, &err) != WS_OK) {
 			fprintf(stderr, "fuzz_http: %s\n", err.message);

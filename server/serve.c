@@ -20,6 +20,7 @@
  * everything and exits 0.
  */
 #include "server/server.h"
+#include "server/export.h"
 #include "server/http_guard.h"
 #include "store/store.h"
 
@@ -54,7 +55,8 @@ static const char help_text[] =
 	"      --bind ADDRESS       IPv4 or IPv6 address to listen on (default:\n"
 	"                           127.0.0.1, this machine only)\n"
 	"      --db FILE            a quote store (whosaid index) to answer\n"
-	"                           /v1/search, /v1/speakers and /v1/quotes from\n"
+	"                           /v1/search, /v1/speakers, /v1/quotes and\n"
+	"                           /v1/articles from\n"
 	"      --model NAME         the analysis model (default: " WS_DEFAULT_MODEL ")\n"
 	"  -j, --jobs N             threads answering requests (default: the\n"
 	"                           number of cores)\n"
@@ -388,6 +390,27 @@ static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, j
 	return respond_json_allowing(c, status, value, NULL);
 }
 
+/* A CSV answer, data[0..len) (malloc'ed; taken), offered as a download
+ * named filename.  The name is the server's own, never one a client
+ * sent, so that nothing of a request reaches the header. */
+static enum MHD_Result respond_csv(struct MHD_Connection *c, char *data, size_t len, const char *filename)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	char disposition[128];
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+	common_headers(r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8; header=present");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 /* Copy s into out (cap bytes) as valid UTF-8 of at most cap - 1 bytes:
  * each byte that is not part of a well-formed sequence becomes U+FFFD,
  * and a character that does not fit whole is left out with the rest.
@@ -492,10 +515,41 @@ static bool offsets_of(struct MHD_Connection *c, ws_offset_unit *unit)
 	return false;
 }
 
+/* What an answer is asked to be, ?format=json (the default) or csv. */
+enum answer_format { AS_JSON, AS_CSV, AS_UNKNOWN };
+
+static enum answer_format format_of(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+	if (!v || !*v || strcmp(v, "json") == 0)
+		return AS_JSON;
+	return strcmp(v, "csv") == 0 ? AS_CSV : AS_UNKNOWN;
+}
+
+#define FORMAT_ERROR "format must be json or csv"
+
+/* The attributions of a record as a CSV answer, offered as filename. */
+static enum MHD_Result answer_record_csv(struct MHD_Connection *c, const char *id, json_t *attributions,
+					 const char *filename)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&data, &len);
+	bool ok = out && export_record_csv(out, id, attributions);
+	if (out && fclose(out) != 0)
+		ok = false;
+	if (!ok) {
+		free(data);
+		return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	}
+	return respond_csv(c, data, len, filename);
+}
+
 /* One document: text/plain (id from ?id=) or a JSON object {"text", "id",
- * ...}.  The record of the command's JSON Lines output. */
+ * ...}.  The record of the command's JSON Lines output, or with
+ * ?format=csv its attributions as CSV. */
 static enum MHD_Result extract_one(server *s, struct MHD_Connection *c, request *rq, enum body_kind kind,
-				   ws_offset_unit offsets)
+				   ws_offset_unit offsets, enum answer_format format)
 {
 	cli_doc d = {0};
 	if (kind == BODY_JSON) {
@@ -533,7 +587,13 @@ static enum MHD_Result extract_one(server *s, struct MHD_Connection *c, request 
 	return_doc(s, cd);
 	cli_doc_clear(&d);
 	enum MHD_Result r;
-	if (st == WS_OK)
+	if (st == WS_OK && format == AS_CSV) {
+		json_t *parsed = json_loadb(record.data, record.len, 0, NULL);
+		r = parsed ? answer_record_csv(c, json_string_value(json_object_get(parsed, "id")),
+					       json_object_get(parsed, "attributions"), "whosaid-article.csv")
+			   : respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+		json_decref(parsed);
+	} else if (st == WS_OK)
 		r = respond(c, MHD_HTTP_OK, "application/json", record.data, record.len);
 	else if (st == WS_ERR_TOO_LARGE)
 		r = respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "%s", err.message);
@@ -618,12 +678,24 @@ typedef struct collected {
 	json_t *list;
 	enum speaker_grouping by;
 	bool failed;
+	FILE *csv;                /* hits as CSV rows, instead of JSON */
+	long wanted;              /* hits to collect; one more says there is a next page */
+	long got;
+	bool more;
 } collected;
 
 static bool collect_hit(void *ctx, const search_hit *hit)
 {
 	collected *all = ctx;
-	if (json_array_append_new(all->list, search_hit_json(hit)) != 0)
+	if (all->got == all->wanted) {
+		all->more = true;
+		return false;
+	}
+	all->got++;
+	if (all->csv) {
+		if (!search_hit_write_row(all->csv, true, hit))
+			all->failed = true;
+	} else if (json_array_append_new(all->list, search_hit_json(hit)) != 0)
 		all->failed = true;
 	return !all->failed;
 }
@@ -649,6 +721,20 @@ static long limit_of(struct MHD_Connection *c, long fallback)
 	return cli_number(v, 1, MAX_LIMIT, &n) ? (long)n : -1;
 }
 
+/* ?offset=N from 0 to MAX_OFFSET (0 when absent); -1 when not that.  A
+ * deep page costs what the first page costs (the hits are ranked whole
+ * either way, in SQLite's bounded sorter), so the bound is only there to
+ * keep offset + limit far from overflowing. */
+#define MAX_OFFSET 1000000000L
+static long offset_of(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "offset");
+	unsigned long long n;
+	if (!v || !*v)
+		return 0;
+	return cli_number(v, 0, MAX_OFFSET, &n) ? (long)n : -1;
+}
+
 enum question { Q_SEARCH, Q_SPEAKERS, Q_OVERVIEW };
 
 static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum question what)
@@ -665,6 +751,7 @@ static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum
 		.until = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "until"),
 		.outlet = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "outlet"),
 		.limit = limit_of(c, what == Q_SEARCH ? 20 : 100),
+		.offset = what == Q_SEARCH ? offset_of(c) : 0,
 	};
 	/* empty parameters, as an HTML form sends them, mean absent */
 	const char **params[] = {&q.match, &q.speaker, &q.kind, &q.since, &q.until, &q.outlet, &by};
@@ -678,6 +765,11 @@ static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "since and until must be YYYY, YYYY-MM or YYYY-MM-DD");
 	if (q.limit < 0)
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "limit must be a number from 1 to %d", MAX_LIMIT);
+	if (q.offset < 0)
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, "offset must be a number from 0 to %ld", MAX_OFFSET);
+	enum answer_format format = what == Q_SEARCH ? format_of(c) : AS_JSON;
+	if (format == AS_UNKNOWN)
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, FORMAT_ERROR);
 	enum speaker_grouping grouping = BY_NONE;
 	if (by && strcmp(by, "outlet") == 0)
 		grouping = BY_OUTLET;
@@ -690,25 +782,47 @@ static enum MHD_Result answer_question(server *s, struct MHD_Connection *c, enum
 	store *st = borrow_store(s, why, sizeof why);
 	if (!st)
 		return respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", why);
-	collected all = {json_array(), grouping, false};
+	collected all = {.list = json_array(), .by = grouping, .wanted = q.limit};
+	char *csv = NULL;
+	size_t csv_len = 0;
+	if (format == AS_CSV && (all.csv = open_memstream(&csv, &csv_len)) && !search_hits_write_header(all.csv, true))
+		all.failed = true;
+	/* a search asks for one hit more than it answers: whether that one
+	 * comes says whether there is a next page */
+	if (what == Q_SEARCH && format == AS_JSON)
+		q.limit++;
 	int rc = -1;
 	json_t *answer = NULL;
 	if (what == Q_OVERVIEW) {
 		answer = store_overview(st, why, sizeof why);
 		rc = answer ? 0 : -1;
-	} else if (all.list) {
+	} else if (all.list && (format == AS_JSON || all.csv)) {
 		rc = what == Q_SEARCH ? store_search(st, &q, collect_hit, &all, why, sizeof why)
 				      : store_speakers(st, grouping, q.outlet, q.since, q.until, q.limit, collect_speaker,
 						       &all, why, sizeof why);
-		if (rc == 0 && !all.failed)
-			answer = json_pack("{s:O}", what == Q_SEARCH ? "hits" : "speakers", all.list);
+		if (rc == 0 && !all.failed && what == Q_SEARCH && format == AS_JSON)
+			answer = json_pack("{s:O, s:o}", "hits", all.list, "next_offset",
+					   all.more ? json_integer((json_int_t)(q.offset + all.got)) : json_null());
+		else if (rc == 0 && !all.failed && format == AS_JSON)
+			answer = json_pack("{s:O}", "speakers", all.list);
+	} else {
+		snprintf(why, sizeof why, "out of memory");
 	}
 	return_store(s, st);
 	json_decref(all.list);
-	if (rc == -2)
+	if (all.csv && fclose(all.csv) != 0)
+		all.failed = true;
+	if (rc == -2) {
+		free(csv);
 		return respond_error(c, MHD_HTTP_BAD_REQUEST, "%s", why);
-	if (rc < 0)
+	}
+	if (rc < 0) {
+		free(csv);
 		return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", why);
+	}
+	if (format == AS_CSV && !all.failed)
+		return respond_csv(c, csv, csv_len, "whosaid-search.csv");
+	free(csv);
 	if (!answer)
 		return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	return respond_json(c, MHD_HTTP_OK, answer);
@@ -771,7 +885,7 @@ static enum MHD_Result answer_quotes(server *s, struct MHD_Connection *c, const 
 		answer = store_quote_cluster(st, (long)id, &found, why, sizeof why);
 		failed = !answer && why[0];
 	} else {
-		collected all = {json_array(), BY_NONE, false};
+		collected all = {.list = json_array(), .by = BY_NONE};
 		failed = !all.list || store_quotes(st, &q, collect_cluster, &all, why, sizeof why) < 0 || all.failed;
 		if (!failed)
 			answer = json_pack("{s:O}", "quotes", all.list);
@@ -787,9 +901,97 @@ static enum MHD_Result answer_quotes(server *s, struct MHD_Connection *c, const 
 	return respond_json(c, MHD_HTTP_OK, answer);
 }
 
+/* GET /v1/articles/ID: a stored article, its text and what the analysis
+ * found in it (store_article_json()); ?format=csv: its attributions as
+ * CSV.  ID is the article's id, percent-encoded in the path (the HTTP
+ * library decodes it), so that ids with slashes work too. */
+static enum MHD_Result answer_article(server *s, struct MHD_Connection *c, const char *url)
+{
+	if (!s->opt.db)
+		return respond_error(c, MHD_HTTP_NOT_FOUND, "no quote store: start the server with --db FILE");
+	const char *id = url + strlen("/v1/articles/");
+	enum answer_format format = format_of(c);
+	if (format == AS_UNKNOWN)
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, FORMAT_ERROR);
+	char why[512] = "";
+	store *st = borrow_store(s, why, sizeof why);
+	if (!st)
+		return respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", why);
+	bool found = false;
+	json_t *answer = *id ? store_article_json(st, id, &found, why, sizeof why) : NULL;
+	return_store(s, st);
+	if (!answer && !found)
+		return respond_error(c, MHD_HTTP_NOT_FOUND, "no article '%s' in the store", id);
+	if (!answer)
+		return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", why[0] ? why : "out of memory");
+	if (format == AS_CSV) {
+		enum MHD_Result r = answer_record_csv(c, id, json_object_get(answer, "attributions"), "whosaid-article.csv");
+		json_decref(answer);
+		return r;
+	}
+	return respond_json(c, MHD_HTTP_OK, answer);
+}
+
+/* GET /v1/speakers/KEY/months: a speaker's attributions per month
+ * (store_speaker_months()).  KEY is a speaker's key or a name, normalised
+ * as keys are, and matched exactly. */
+static enum MHD_Result answer_speaker_months(server *s, struct MHD_Connection *c, const char *url)
+{
+	if (!s->opt.db)
+		return respond_error(c, MHD_HTTP_NOT_FOUND, "no quote store: start the server with --db FILE");
+	const char *from = url + strlen("/v1/speakers/");
+	size_t n = strlen(from);
+	static const char suffix[] = "/months";
+	if (n <= sizeof suffix - 1 || strcmp(from + n - (sizeof suffix - 1), suffix) != 0)
+		return respond_error(c, MHD_HTTP_NOT_FOUND, "no such page or endpoint: %s", url);
+	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+	const char *until = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "until");
+	const char *outlet = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "outlet");
+	const char **params[] = {&since, &until, &outlet};
+	for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
+		if (*params[i] && !**params[i])
+			*params[i] = NULL;
+	if ((since && !store_is_date(since)) || (until && !store_is_date(until)))
+		return respond_error(c, MHD_HTTP_BAD_REQUEST, "since and until must be YYYY, YYYY-MM or YYYY-MM-DD");
+	char *name = malloc(n - (sizeof suffix - 1) + 1);
+	if (!name)
+		return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	memcpy(name, from, n - (sizeof suffix - 1));
+	name[n - (sizeof suffix - 1)] = '\0';
+	char *key = speaker_key(name);
+	char why[512] = "";
+	store *st = key ? borrow_store(s, why, sizeof why) : NULL;
+	bool found = false;
+	json_t *answer = NULL;
+	enum MHD_Result r;
+	if (!key) {
+		r = respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+		goto done;
+	}
+	if (!st) {
+		r = respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", why);
+		goto done;
+	}
+	answer = store_speaker_months(st, key, outlet, since, until, &found, why, sizeof why);
+	return_store(s, st);
+	if (answer)
+		r = respond_json(c, MHD_HTTP_OK, answer);
+	else if (!found)
+		r = respond_error(c, MHD_HTTP_NOT_FOUND, "no speaker '%s' in the store", name);
+	else
+		r = respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", why[0] ? why : "out of memory");
+done:
+	free(name);
+	free(key);
+	return r;
+}
+
 /* ------------------------------------------------------------- routing */
 
-enum route { R_PAGE, R_ASSET, R_HEALTH, R_VERSION, R_EXTRACT, R_SEARCH, R_SPEAKERS, R_OVERVIEW, R_QUOTES, R_NONE };
+enum route {
+	R_PAGE, R_ASSET, R_HEALTH, R_VERSION, R_EXTRACT, R_SEARCH, R_SPEAKERS, R_OVERVIEW, R_QUOTES, R_ARTICLE,
+	R_SPEAKER_MONTHS, R_NONE
+};
 
 static const struct {
 	const char *path;
@@ -808,6 +1010,10 @@ static enum route route_of(const char *url)
 			return routes[i].route;
 	if (strncmp(url, "/v1/quotes/", 11) == 0) /* /v1/quotes/ID */
 		return R_QUOTES;
+	if (strncmp(url, "/v1/articles/", 13) == 0) /* /v1/articles/ID */
+		return R_ARTICLE;
+	if (strncmp(url, "/v1/speakers/", 13) == 0) /* /v1/speakers/KEY/months */
+		return R_SPEAKER_MONTHS;
 	return serve_asset(url, NULL, NULL) ? R_ASSET : R_NONE;
 }
 
@@ -868,6 +1074,20 @@ static bool past(const struct timespec *deadline)
 	return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
 }
 
+/* Whether a query parameter's name or value holds a NUL (%00): the HTTP
+ * library decodes it, and every reader of the value would see it cut
+ * there, answering a question that was not asked. */
+static enum MHD_Result find_nul(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				const char *value, size_t value_size)
+{
+	bool *found = cls;
+	if ((key && strlen(key) != key_size) || (value && strlen(value) != value_size)) {
+		*found = true;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
 /* The headers alone: refuse early what can be refused.  MHD_YES to go on
  * reading the body (or to answer at once, when nothing was queued and
  * there is no body). */
@@ -890,6 +1110,11 @@ static enum MHD_Result begin_request(server *s, struct MHD_Connection *c, const 
 		return rq->answered = true,
 		       respond_error_allowing(c, MHD_HTTP_METHOD_NOT_ALLOWED, wants_post ? "POST" : "GET, HEAD",
 					      "%s takes %s, not %s", url, wants_post ? "POST" : "GET", method);
+	bool nul = false;
+	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, find_nul, &nul);
+	if (nul)
+		return rq->answered = true,
+		       respond_error(c, MHD_HTTP_BAD_REQUEST, "a query parameter holds a NUL byte (%%00)");
 	if (route != R_EXTRACT)
 		return MHD_YES;
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -988,14 +1213,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	case R_SPEAKERS: return answer_question(s, c, Q_SPEAKERS);
 	case R_OVERVIEW: return answer_question(s, c, Q_OVERVIEW);
 	case R_QUOTES: return answer_quotes(s, c, url);
+	case R_ARTICLE: return answer_article(s, c, url);
+	case R_SPEAKER_MONTHS: return answer_speaker_months(s, c, url);
 	case R_NONE: break;
 	case R_EXTRACT: {
 		ws_offset_unit offsets;
 		if (!offsets_of(c, &offsets))
 			return respond_error(c, MHD_HTTP_BAD_REQUEST, "offsets must be codepoints or bytes");
+		enum answer_format format = format_of(c);
+		if (format == AS_UNKNOWN)
+			return respond_error(c, MHD_HTTP_BAD_REQUEST, FORMAT_ERROR);
 		enum body_kind kind = body_kind(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 									    MHD_HTTP_HEADER_CONTENT_TYPE));
-		return kind == BODY_JSON_LINES ? extract_lines(s, c, rq, offsets) : extract_one(s, c, rq, kind, offsets);
+		if (kind == BODY_JSON_LINES && format == AS_CSV)
+			return respond_error(c, MHD_HTTP_BAD_REQUEST,
+					     "format=csv takes one article (text/plain or application/json), not a batch");
+		return kind == BODY_JSON_LINES ? extract_lines(s, c, rq, offsets)
+					       : extract_one(s, c, rq, kind, offsets, format);
 	}
 	}
 	return respond_error(c, MHD_HTTP_NOT_FOUND, "no such page or endpoint: %s", url);

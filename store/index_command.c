@@ -13,7 +13,10 @@
  *
  * Records are rendered as JSON Lines with code point offsets, whatever
  * the options, so that the store holds exactly what `whosaid --format
- * jsonl` prints.
+ * jsonl` prints.  The text of each analysed article is kept with it,
+ * unless --no-text; an article skipped as unchanged that has none (it was
+ * stored before the store kept texts) gets it then, without analysing it
+ * again.
  */
 #include "front/front.h"
 #include "store/store.h"
@@ -44,6 +47,9 @@ static const char help_text[] =
 	"      --force            analyse unchanged articles again\n"
 	"      --batch N          articles per transaction (default: 256; a batch\n"
 	"                         is also committed every 2 seconds)\n"
+	"      --no-text          keep no article texts: the store is smaller (by\n"
+	"                         about the size of the inputs' texts), but the\n"
+	"                         server's page cannot open a stored article\n"
 	"      --strict           a failure already stored by an earlier run (the\n"
 	"                         same article, the same error) makes the exit\n"
 	"                         status 1 too\n"
@@ -91,8 +97,17 @@ static int admit(void *ctx, const cli_doc *doc)
 		ix->stopped = true;
 		return CLI_WRITE_ERROR;
 	}
-	if (has)
+	if (has) {
 		ix->skipped++;
+		/* an article stored before texts were kept gets its text now */
+		char why[512];
+		if (!ix->opt->no_text &&
+		    store_add_text(ix->store, article_id(doc), doc->text, doc->len, why, sizeof why) < 0) {
+			cli_message("%s: %s: %s", ix->opt->db, article_id(doc), why);
+			ix->stopped = true;
+			return CLI_WRITE_ERROR;
+		}
+	}
 	return has ? CLI_SKIP : CLI_ADMIT;
 }
 
@@ -110,6 +125,8 @@ static int put(void *ctx, const cli_doc *doc, const ws_buffer *record, int resul
 		.record = result == CLI_DOC_ANALYSED ? record->data : NULL,
 		.record_len = record->len,
 		.error = result == CLI_DOC_ANALYSED ? NULL : reason,
+		.text = ix->opt->no_text ? NULL : doc->text,
+		.text_len = doc->len,
 	};
 	if (!store_put_article(ix->store, &a, why, sizeof why)) {
 		cli_message("%s: %s: %s", ix->opt->db, a.doc_id, why);

@@ -41,6 +41,8 @@ static const char search_help[] =
 	"      --until DATE       in articles dated on or before DATE\n"
 	"      --outlet NAME      in articles of this outlet (any case)\n"
 	"      --limit N          at most N hits (default: 20; 0 for all)\n"
+	"      --offset N         skip the N best hits first, for the next page\n"
+	"                         (default: 0); ranks go on counting from N + 1\n"
 	"  -f, --format FORMAT    text, json, jsonl, tsv or csv\n"
 	"                         (default: text on a terminal, else jsonl)\n"
 	"  -h, --help             show this help and exit\n"
@@ -75,13 +77,14 @@ enum query_format { Q_TEXT, Q_JSON, Q_JSONL, Q_TSV, Q_CSV };
 
 enum query_option {
 	Q_OPT_DB, Q_OPT_SPEAKER, Q_OPT_KIND, Q_OPT_SINCE, Q_OPT_UNTIL, Q_OPT_OUTLET, Q_OPT_LIMIT,
-	Q_OPT_BY, Q_OPT_FORMAT, Q_OPT_HELP
+	Q_OPT_OFFSET, Q_OPT_BY, Q_OPT_FORMAT, Q_OPT_HELP
 };
 
 static const cli_option search_options[] = {
 	{"db", 0, true, Q_OPT_DB},         {"speaker", 0, true, Q_OPT_SPEAKER}, {"kind", 0, true, Q_OPT_KIND},
 	{"since", 0, true, Q_OPT_SINCE},   {"until", 0, true, Q_OPT_UNTIL},     {"outlet", 0, true, Q_OPT_OUTLET},
-	{"limit", 0, true, Q_OPT_LIMIT},   {"format", 'f', true, Q_OPT_FORMAT}, {"help", 'h', false, Q_OPT_HELP},
+	{"limit", 0, true, Q_OPT_LIMIT},   {"offset", 0, true, Q_OPT_OFFSET},   {"format", 'f', true, Q_OPT_FORMAT},
+	{"help", 'h', false, Q_OPT_HELP},
 };
 
 static const cli_option speakers_options[] = {
@@ -128,6 +131,13 @@ static int apply_query_option(void *ctx, int id, const char *value)
 		q->limit = (long)n;
 		break;
 	}
+	case Q_OPT_OFFSET: {
+		unsigned long long n;
+		if (!cli_number(value, 0, LONG_MAX, &n))
+			return cli_usage_error(q->command, "--offset needs a number of hits to skip, not '%s'", value);
+		q->search.offset = (long)n;
+		break;
+	}
 	case Q_OPT_BY:
 		if (strcmp(value, "outlet") == 0)
 			q->by = BY_OUTLET;
@@ -154,16 +164,21 @@ static int apply_query_option(void *ctx, int id, const char *value)
 
 /* ------------------------------------------------------------- writing */
 
-bool store_put_field(bool csv, const char *s, bool last)
+bool store_write_field(FILE *out, bool csv, const char *s, bool last)
 {
 	/* the library's cell writer, so that the analysis's tables and the
 	 * store's quote and guard their cells alike */
 	ws_buffer cell = {0};
 	bool ok = ws_render_cell(csv ? WS_FORMAT_CSV : WS_FORMAT_TSV, s ? s : "", s ? strlen(s) : 0, last, &cell,
 				 NULL) == WS_OK &&
-		  fwrite(cell.data, 1, cell.len, stdout) == cell.len;
+		  fwrite(cell.data, 1, cell.len, out) == cell.len;
 	ws_buffer_free(&cell);
 	return ok;
+}
+
+bool store_put_field(bool csv, const char *s, bool last)
+{
+	return store_write_field(stdout, csv, s, last);
 }
 
 static void put_field(enum query_format f, const char *s, bool last)
@@ -196,16 +211,38 @@ static const char *const hit_columns[] = {
 	"source", "cue", "content", "confidence",
 };
 
-static bool print_hit(void *ctx, const search_hit *h)
+bool search_hits_write_header(FILE *out, bool csv)
 {
-	query_options *q = ctx;
+	size_t n = sizeof hit_columns / sizeof hit_columns[0];
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= store_write_field(out, csv, hit_columns[i], i + 1 == n);
+	return ok;
+}
+
+bool search_hit_write_row(FILE *out, bool csv, const search_hit *h)
+{
 	char rank[32], score[32], confidence[32];
 	snprintf(rank, sizeof rank, "%ld", h->rank);
 	snprintf(score, sizeof score, "%.4f", h->score);
 	snprintf(confidence, sizeof confidence, "%.3f", h->confidence);
+	const char *fields[] = {rank, score, h->doc_id, h->outlet, h->date, h->url, h->title, h->type,
+				h->speaker, h->speaker_kind, h->source, h->cue, h->content, confidence};
+	size_t n = sizeof fields / sizeof fields[0];
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= store_write_field(out, csv, fields[i], i + 1 == n);
+	return ok;
+}
+
+static bool print_hit(void *ctx, const search_hit *h)
+{
+	query_options *q = ctx;
+	char confidence[32];
+	snprintf(confidence, sizeof confidence, "%.3f", h->confidence);
 	switch (q->format) {
 	case Q_TEXT:
-		printf("%s. %s%s%s%s, %s, confidence %s", rank, h->speaker ? h->speaker : "(no speaker)",
+		printf("%ld. %s%s%s%s, %s, confidence %s", h->rank, h->speaker ? h->speaker : "(no speaker)",
 		       h->speaker_kind ? " (" : "", h->speaker_kind ? h->speaker_kind : "", h->speaker_kind ? ")" : "",
 		       h->type, confidence);
 		if (q->search.match)
@@ -226,13 +263,10 @@ static bool print_hit(void *ctx, const search_hit *h)
 			return false;
 		break;
 	case Q_TSV:
-	case Q_CSV: {
-		const char *fields[] = {rank, score, h->doc_id, h->outlet, h->date, h->url, h->title, h->type,
-					h->speaker, h->speaker_kind, h->source, h->cue, h->content, confidence};
-		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-			put_field(q->format, fields[i], i + 1 == sizeof fields / sizeof fields[0]);
+	case Q_CSV:
+		if (!search_hit_write_row(stdout, q->format == Q_CSV, h))
+			return false;
 		break;
-	}
 	}
 	return !ferror(stdout);
 }
@@ -379,7 +413,7 @@ int search_main(int argc, char **argv)
 	q.search.match = words[0] ? words : NULL;
 	q.search.limit = q.limit;
 	if (q.format == Q_TSV || q.format == Q_CSV)
-		put_header(q.format, hit_columns, sizeof hit_columns / sizeof hit_columns[0]);
+		search_hits_write_header(stdout, q.format == Q_CSV);
 	int r = store_search(st, &q.search, print_hit, &q, why, sizeof why);
 	if (r < 0)
 		cli_message("search: %s: %s", q.db, why);

@@ -15,6 +15,11 @@
  * only skipped when stored with the same fingerprint, running the same
  * command again redoes exactly what was lost.
  *
+ * Each analysed article's text is kept in article_texts (schema 6), apart
+ * from the articles table so that the questions, which scan articles,
+ * never read the texts' pages; the page opens a stored article from it
+ * with its attributions marked.
+ *
  * Schema versions live in PRAGMA user_version; PRAGMA application_id
  * marks the file as a whosaid store, so that some other SQLite file given
  * to --db by mistake is refused rather than written into.
@@ -31,6 +36,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <utf8proc.h>
 
 /* "wsai": PRAGMA application_id of every whosaid store. */
 #define STORE_APPLICATION_ID 0x77736169
@@ -92,6 +98,14 @@ static const char schema_sql[] =
 	"CREATE TRIGGER attributions_unindexed AFTER DELETE ON attributions BEGIN"
 	" INSERT INTO attribution_text(attribution_text, rowid, content) VALUES ('delete', old.id, old.content); END;";
 
+/* The analysed text of each article (schema 6), as the attributions'
+ * offsets count it: invalid bytes and NULs as U+FFFD (shown_text()).  An
+ * article indexed before schema 6, or with --no-text, has no row. */
+static const char article_texts_sql[] =
+	"CREATE TABLE article_texts ("
+	" article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+	" text TEXT NOT NULL);";
+
 /* Schema 1 kept an article's date only as given; schema 2 adds the day
  * that --since, --until and --by month compare. */
 static const char migrate_1_to_2_sql[] =
@@ -105,8 +119,8 @@ static const char migrate_1_to_2_sql[] =
 static const char migrate_2_to_3_sql[] = "ALTER TABLE entities ADD COLUMN gender TEXT;";
 
 enum statement {
-	ST_HAS, ST_HAS_ERROR, ST_DELETE, ST_ARTICLE, ST_ENTITY, ST_MENTION, ST_ATTRIBUTION, ST_BEGIN, ST_COMMIT,
-	ST_COUNT
+	ST_HAS, ST_HAS_ERROR, ST_DELETE, ST_ARTICLE, ST_ENTITY, ST_MENTION, ST_ATTRIBUTION, ST_TEXT, ST_TEXTLESS,
+	ST_BEGIN, ST_COMMIT, ST_COUNT
 };
 
 static const char *const statement_sql[ST_COUNT] = {
@@ -123,6 +137,9 @@ static const char *const statement_sql[ST_COUNT] = {
 	[ST_ATTRIBUTION] = "INSERT INTO attributions (article_id, position, type, source, cue, content,"
 			   " speaker_entity_id, speaker_name, speaker_key, confidence, record) VALUES"
 			   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_TEXT] = "INSERT OR IGNORE INTO article_texts (article_id, text) VALUES (?1, ?2)",
+	[ST_TEXTLESS] = "SELECT id FROM articles WHERE doc_id = ?1 AND error IS NULL"
+			" AND NOT EXISTS (SELECT 1 FROM article_texts WHERE article_id = articles.id)",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 };
@@ -240,9 +257,18 @@ static bool migrate_4_to_5(store *st, char *why, size_t why_size)
 	return exec(st, quote_clusters_sql, why, why_size) && quote_index_backfill(st->db, why, why_size);
 }
 
+/* Schema 6: the articles' texts.  Those stored before have none (the page
+ * says so); indexing the same inputs again adds them without analysing
+ * again (store_add_text()). */
+static bool migrate_5_to_6(store *st, char *why, size_t why_size)
+{
+	return exec(st, article_texts_sql, why, why_size);
+}
+
 typedef bool migration_step(store *st, char *why, size_t why_size);
 /* migrations[v] takes schema v to v + 1 */
-static migration_step *const migrations[] = {NULL, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4, migrate_4_to_5};
+static migration_step *const migrations[] = {NULL, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4, migrate_4_to_5,
+					      migrate_5_to_6};
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
 	       "a migration step for every schema before this one");
 
@@ -262,14 +288,14 @@ static bool check_schema(store *st, const char *path, bool writable, char *why, 
 			say(why, why_size, "%s: an empty database, not a quote store (run whosaid index first)", path);
 			return false;
 		}
-		size_t size = sizeof schema_sql + strlen(quote_clusters_sql) + 128;
+		size_t size = sizeof schema_sql + strlen(quote_clusters_sql) + sizeof article_texts_sql + 128;
 		char *sql = malloc(size);
 		if (!sql) {
 			say(why, why_size, "out of memory");
 			return false;
 		}
-		snprintf(sql, size, "BEGIN; %s %s PRAGMA application_id = %d; PRAGMA user_version = %d; COMMIT;",
-			 schema_sql, quote_clusters_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+		snprintf(sql, size, "BEGIN; %s %s %s PRAGMA application_id = %d; PRAGMA user_version = %d; COMMIT;",
+			 schema_sql, quote_clusters_sql, article_texts_sql, STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
 		bool created = exec(st, sql, why, why_size);
 		free(sql);
 		if (!created)
@@ -685,6 +711,119 @@ done:
 	return ok;
 }
 
+/* The text as the analysis shows it, in which the attributions' code
+ * point offsets count: every byte that is not part of a well-formed UTF-8
+ * sequence, every NUL and every U+001A (the library's substitute for
+ * both) becomes U+FFFD, one for one, as docs/schema.md says.  So the
+ * stored text is valid UTF-8 and its k-th code point is the input's.
+ * malloc'ed, *out_len bytes and a NUL; NULL when out of memory. */
+static char *shown_text(const char *text, size_t len, size_t *out_len)
+{
+	/* two passes, the first for the size, so that a large article does
+	 * not take three times its size for the few bad bytes it may hold */
+	char *out = NULL, *o = NULL;
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text, *end = p + len;
+		while (p < end) {
+			utf8proc_int32_t cp;
+			/* never reads past the length it is given */
+			utf8proc_ssize_t k = utf8proc_iterate(p, end - p < 4 ? end - p : 4, &cp);
+			bool bad = k < 1 || cp == 0 || cp == 0x1A;
+			size_t take = bad ? 3 : (size_t)k;
+			if (pass == 0) {
+				if (n > SIZE_MAX - 1 - take)
+					return NULL;
+				n += take;
+			} else {
+				memcpy(o, bad ? "\xEF\xBF\xBD" : (const char *)p, take);
+				o += take;
+			}
+			p += bad ? 1 : k;
+		}
+		if (pass == 0 && !(out = o = malloc(n + 1)))
+			return NULL;
+	}
+	*o = '\0';
+	*out_len = n;
+	return out;
+}
+
+/* Open the batch's transaction when none is open. */
+static bool batch_begin(store *st, char *why, size_t why_size)
+{
+	if (st->in_batch)
+		return true;
+	if (!step_done(st->stmt[ST_BEGIN])) {
+		say(why, why_size, "cannot begin a transaction: %s", sqlite3_errmsg(st->db));
+		return false;
+	}
+	st->in_batch = true;
+	clock_gettime(CLOCK_MONOTONIC, &st->batch_start);
+	return true;
+}
+
+/* One more article written in the batch: commit when it is full or old. */
+static bool batch_step(store *st, char *why, size_t why_size)
+{
+	if (++st->pending >= st->batch_size || elapsed_since(&st->batch_start) >= BATCH_SECONDS)
+		return commit_batch(st, why, why_size);
+	return true;
+}
+
+/* Undo the batch after a failure: half an article must never be
+ * committed, so the whole batch goes, and the next run redoes it. */
+static void batch_abandon(store *st)
+{
+	if (st->in_batch) {
+		rollback(st);
+		st->in_batch = false;
+		st->pending = 0;
+	}
+}
+
+/* Keep article's text, shown as the analysis shows it. */
+static bool put_text(store *st, sqlite3_int64 article, const char *text, size_t len, char *why, size_t why_size)
+{
+	size_t n;
+	char *shown = shown_text(text, len, &n);
+	if (!shown) {
+		say(why, why_size, "out of memory");
+		return false;
+	}
+	sqlite3_stmt *q = st->stmt[ST_TEXT];
+	sqlite3_bind_int64(q, 1, article);
+	sqlite3_bind_text64(q, 2, shown, n, free, SQLITE_UTF8);
+	if (!step_done(q)) {
+		say(why, why_size, "%s", sqlite3_errmsg(st->db));
+		return false;
+	}
+	return true;
+}
+
+int store_add_text(store *st, const char *doc_id, const char *text, size_t len, char *why, size_t why_size)
+{
+	sqlite3_stmt *q = st->stmt[ST_TEXTLESS];
+	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_int64 article = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW) {
+		say(why, why_size, "%s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (!batch_begin(st, why, why_size))
+		return -1;
+	if (!put_text(st, article, text, len, why, why_size) || !batch_step(st, why, why_size)) {
+		batch_abandon(st);
+		return -1;
+	}
+	return 1;
+}
+
 bool store_put_article(store *st, const store_article *a, char *why, size_t why_size)
 {
 	json_error_t jerr;
@@ -700,14 +839,8 @@ bool store_put_article(store *st, const store_article *a, char *why, size_t why_
 			return false;
 		}
 	}
-	if (!st->in_batch) {
-		if (!step_done(st->stmt[ST_BEGIN])) {
-			say(why, why_size, "cannot begin a transaction: %s", sqlite3_errmsg(st->db));
-			goto done;
-		}
-		st->in_batch = true;
-		clock_gettime(CLOCK_MONOTONIC, &st->batch_start);
-	}
+	if (!batch_begin(st, why, why_size))
+		goto done;
 	sqlite3_stmt *q = st->stmt[ST_DELETE];
 	sqlite3_bind_text(q, 1, a->doc_id, -1, SQLITE_STATIC);
 	if (!step_done(q))
@@ -725,23 +858,18 @@ bool store_put_article(store *st, const store_article *a, char *why, size_t why_
 	bind_text_or_null(q, 11, a->error);
 	if (!step_done(q))
 		goto db_error;
-	if (record && !put_results(st, sqlite3_last_insert_rowid(st->db), record, why, why_size))
+	sqlite3_int64 article = sqlite3_last_insert_rowid(st->db);
+	if (record && !put_results(st, article, record, why, why_size))
 		goto done;
-	if (++st->pending >= st->batch_size || elapsed_since(&st->batch_start) >= BATCH_SECONDS)
-		ok = commit_batch(st, why, why_size);
-	else
-		ok = true;
+	if (record && a->text && !put_text(st, article, a->text, a->text_len, why, why_size))
+		goto done;
+	ok = batch_step(st, why, why_size);
 	goto done;
 db_error:
 	say(why, why_size, "%s", sqlite3_errmsg(st->db));
 done:
-	if (!ok && st->in_batch) {
-		/* Half an article must never be committed: the whole batch goes,
-		 * and the next run redoes it. */
-		rollback(st);
-		st->in_batch = false;
-		st->pending = 0;
-	}
+	if (!ok)
+		batch_abandon(st);
 	for (int i = 0; i < 4; i++)
 		free(owned[i]);
 	json_decref(record);
@@ -878,7 +1006,7 @@ int store_search(store *st, const search_query *sq, bool (*each)(void *ctx, cons
 		 match ? "attribution_text MATCH :match" : "1");
 	append_filters(sql, sizeof sql, key, sq->kind, sq->since, sq->until, sq->outlet);
 	size_t n = strlen(sql);
-	snprintf(sql + n, sizeof sql - n, " ORDER BY %s ar.doc_id, a.position LIMIT :limit",
+	snprintf(sql + n, sizeof sql - n, " ORDER BY %s ar.doc_id, a.position LIMIT :limit OFFSET :offset",
 		 match ? "bm25(attribution_text)," : "ar.day DESC NULLS LAST,");
 	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
 		goto db_error;
@@ -889,7 +1017,8 @@ int store_search(store *st, const search_query *sq, bool (*each)(void *ctx, cons
 	bind_named(q, ":until", sq->until);
 	bind_named(q, ":outlet", sq->outlet);
 	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":limit"), sq->limit > 0 ? sq->limit : -1);
-	long rank = 0;
+	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":offset"), sq->offset > 0 ? sq->offset : 0);
+	long rank = sq->offset > 0 ? sq->offset : 0;
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		search_hit hit = {
@@ -1163,4 +1292,251 @@ json_t *store_overview(store *st, char *why, size_t why_size)
 	json_decref(outlets);
 	json_decref(months);
 	return overview;
+}
+
+/* ------------------------------------------------------ one article */
+
+/* The entities of an article as the record has them; NULL on error. */
+static json_t *article_entities(store *st, sqlite3_int64 article)
+{
+	sqlite3_stmt *q = NULL, *m = NULL;
+	json_t *list = json_array();
+	int rc = SQLITE_ERROR;
+	if (!list || sqlite3_prepare_v2(st->db,
+					"SELECT id, name, role, kind, gender, attribution_count FROM entities"
+					" WHERE article_id = ?1 ORDER BY position",
+					-1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "SELECT start, \"end\", text FROM mentions WHERE entity_id = ?1 ORDER BY id",
+			       -1, &m, NULL) != SQLITE_OK)
+		goto done;
+	sqlite3_bind_int64(q, 1, article);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		json_t *mentions = json_array();
+		sqlite3_bind_int64(m, 1, sqlite3_column_int64(q, 0));
+		int mrc = SQLITE_DONE;
+		while (mentions && (mrc = sqlite3_step(m)) == SQLITE_ROW) {
+			json_t *span = json_pack("{s:I, s:I, s:s?}", "start", (json_int_t)sqlite3_column_int64(m, 0), "end",
+						 (json_int_t)sqlite3_column_int64(m, 1), "text", column_text(m, 2));
+			if (!span || json_array_append_new(mentions, span) != 0) {
+				json_decref(mentions);
+				mentions = NULL;
+			}
+		}
+		sqlite3_reset(m);
+		if (mentions && mrc != SQLITE_DONE) {
+			json_decref(mentions);
+			mentions = NULL;
+		}
+		json_t *e = mentions ? json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:I}", "name", column_text(q, 1), "role",
+						 column_text(q, 2), "kind", column_text(q, 3), "gender",
+						 column_text(q, 4), "mentions", mentions, "attributions",
+						 (json_int_t)sqlite3_column_int64(q, 5))
+				     : NULL;
+		if (!e || json_array_append_new(list, e) != 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+done:
+	sqlite3_finalize(q);
+	sqlite3_finalize(m);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
+}
+
+/* The attributions of an article, each as the analysis wrote it; NULL on
+ * error. */
+static json_t *article_attributions(store *st, sqlite3_int64 article)
+{
+	sqlite3_stmt *q = NULL;
+	json_t *list = json_array();
+	int rc = SQLITE_ERROR;
+	if (list && sqlite3_prepare_v2(st->db, "SELECT record FROM attributions WHERE article_id = ?1 ORDER BY position",
+				       -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, article);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			json_t *a = json_loads(column_text(q, 0), 0, NULL);
+			if (!a || json_array_append_new(list, a) != 0) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
+}
+
+json_t *store_article_json(store *st, const char *doc_id, bool *found, char *why, size_t why_size)
+{
+	sqlite3_stmt *q = NULL;
+	json_t *answer = NULL;
+	*found = false;
+	why[0] = '\0';
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT ar.id, ar.doc_id, ar.outlet, ar.published, ar.url, ar.title, ar.error, t.text"
+			       " FROM articles ar LEFT JOIN article_texts t ON t.article_id = ar.id WHERE ar.doc_id = ?1",
+			       -1, &q, NULL) != SQLITE_OK)
+		goto db_error;
+	sqlite3_bind_text(q, 1, doc_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		goto done;
+	if (rc != SQLITE_ROW)
+		goto db_error;
+	*found = true;
+	sqlite3_int64 article = sqlite3_column_int64(q, 0);
+	json_t *text = json_null();
+	if (sqlite3_column_type(q, 7) != SQLITE_NULL &&
+	    !(text = json_stringn(column_text(q, 7), (size_t)sqlite3_column_bytes(q, 7)))) {
+		say(why, why_size, "the stored text of %s is not UTF-8, or memory ran out", doc_id);
+		goto done;
+	}
+	json_t *attributions = article_attributions(st, article);
+	json_t *entities = attributions ? article_entities(st, article) : NULL;
+	if (!attributions || !entities) {
+		json_decref(text);
+		json_decref(attributions);
+		say(why, why_size, "%s", sqlite3_errcode(st->db) == SQLITE_OK ? "out of memory" : sqlite3_errmsg(st->db));
+		goto done;
+	}
+	answer = json_pack("{s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:o, s:s?, s:o, s:o}", "article", "id", column_text(q, 1),
+			   "outlet", column_text(q, 2), "date", column_text(q, 3), "url", column_text(q, 4), "title",
+			   column_text(q, 5), "text", text, "error", column_text(q, 6), "attributions", attributions,
+			   "entities", entities);
+	if (!answer)
+		say(why, why_size, "out of memory");
+	goto done;
+db_error:
+	say(why, why_size, "%s", sqlite3_errmsg(st->db));
+done:
+	sqlite3_finalize(q);
+	return answer;
+}
+
+/* ---------------------------------------------- a speaker's months */
+
+/* The months since year 0 of "YYYY-MM", or -1 when it is not a month
+ * from 01 to 12 (a stored day is any date that starts like one). */
+static long month_number(const char *month)
+{
+	if (!month || strlen(month) != 7 || !store_is_date(month))
+		return -1;
+	long m = (month[5] - '0') * 10 + (month[6] - '0');
+	if (m < 1 || m > 12)
+		return -1;
+	return strtol(month, NULL, 10) * 12 + m - 1;
+}
+
+static json_t *month_row(const char *month, long attributions, long direct, long articles)
+{
+	return json_pack("{s:s, s:I, s:I, s:I}", "month", month, "attributions", (json_int_t)attributions, "direct",
+			 (json_int_t)direct, "articles", (json_int_t)articles);
+}
+
+json_t *store_speaker_months(store *st, const char *key, const char *outlet, const char *since, const char *until,
+			     bool *found, char *why, size_t why_size)
+{
+	sqlite3_stmt *q = NULL;
+	json_t *months = NULL, *answer = NULL;
+	char sql[1024];
+	char *name = NULL, *kind = NULL;
+	*found = false;
+	why[0] = '\0';
+	/* the name shown for the key, as in the lists: the one its entities
+	 * use most (ties: the longest) */
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT name, kind, count(*) AS uses FROM entities WHERE speaker_key = ?1"
+			       " AND attribution_count > 0 GROUP BY name, kind ORDER BY uses DESC, length(name) DESC, name"
+			       " LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK)
+		goto db_error;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		goto done;
+	if (rc != SQLITE_ROW)
+		goto db_error;
+	*found = true;
+	name = strdup(column_text(q, 0) ? column_text(q, 0) : "");
+	kind = strdup(column_text(q, 1) ? column_text(q, 1) : "unknown");
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!name || !kind || !(months = json_array()))
+		goto nomem;
+
+	snprintf(sql, sizeof sql,
+		 "SELECT substr(ar.day, 1, 7) AS month, count(*), sum(a.type = 'direct'), count(DISTINCT a.article_id)"
+		 " FROM attributions a JOIN articles ar ON ar.id = a.article_id WHERE a.speaker_key = :exact");
+	append_filters(sql, sizeof sql, NULL, NULL, since, until, outlet);
+	size_t n = strlen(sql);
+	snprintf(sql + n, sizeof sql - n, " GROUP BY month ORDER BY month");
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+		goto db_error;
+	bind_named(q, ":exact", key);
+	bind_named(q, ":since", since);
+	bind_named(q, ":until", until);
+	bind_named(q, ":outlet", outlet);
+	long total = 0, direct = 0, articles = 0, undated = 0;
+	long first = -1, last = -1, previous = -1;
+	/* the span of the dated months, to know whether to fill the gaps */
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long m = month_number(column_text(q, 0));
+		if (m >= 0 && first < 0)
+			first = m;
+		if (m >= 0)
+			last = m;
+	}
+	if (rc != SQLITE_DONE)
+		goto db_error;
+	bool fill = first >= 0 && last - first < STORE_MAX_MONTHS;
+	sqlite3_reset(q);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *month = column_text(q, 0);
+		long count = (long)sqlite3_column_int64(q, 1), d = (long)sqlite3_column_int64(q, 2),
+		     in = (long)sqlite3_column_int64(q, 3);
+		total += count;
+		direct += d;
+		articles += in;
+		if (!month) {
+			undated = count;
+			continue;
+		}
+		long m = month_number(month);
+		for (long k = previous + 1; fill && previous >= 0 && m >= 0 && k < m; k++) {
+			char gap[32];
+			snprintf(gap, sizeof gap, "%04ld-%02ld", k / 12, k % 12 + 1);
+			if (json_array_append_new(months, month_row(gap, 0, 0, 0)) != 0)
+				goto nomem;
+		}
+		if (m >= 0)
+			previous = m;
+		if (json_array_append_new(months, month_row(month, count, d, in)) != 0)
+			goto nomem;
+	}
+	if (rc != SQLITE_DONE)
+		goto db_error;
+	answer = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:O}", "speaker", name, "key", key, "kind", kind,
+			   "attributions", (json_int_t)total, "direct", (json_int_t)direct, "articles",
+			   (json_int_t)articles, "undated", (json_int_t)undated, "months", months);
+	if (!answer)
+		goto nomem;
+	goto done;
+nomem:
+	say(why, why_size, "out of memory");
+	goto done;
+db_error:
+	say(why, why_size, "%s", sqlite3_errmsg(st->db));
+done:
+	sqlite3_finalize(q);
+	json_decref(months);
+	free(name);
+	free(kind);
+	return answer;
 }

@@ -16,10 +16,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The schema this build writes.  A store of an older schema is migrated
  * when opened; a newer one is refused. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 typedef struct store store;
 
@@ -58,6 +59,9 @@ typedef struct store_article {
 	const char *record;       /* the JSON record (codepoint offsets), or NULL */
 	size_t record_len;
 	const char *error;        /* why the article failed, or NULL */
+	const char *text;         /* the article as analysed, to keep (text_len
+				   * bytes, any bytes), or NULL to keep none */
+	size_t text_len;
 } store_article;
 
 /* Replace the article of the same id (its attributions, entities and
@@ -66,6 +70,12 @@ typedef struct store_article {
  * false on a database error or a record that is not a whosaid record,
  * with why. */
 bool store_put_article(store *st, const store_article *a, char *why, size_t why_size);
+
+/* Keep the text of an analysed article stored unchanged without one (it
+ * was indexed before the store kept texts, or with --no-text), within
+ * the current batch: 1 when kept, 0 when the store holds no such
+ * analysed article or already has its text, -1 on a database error (why). */
+int store_add_text(store *st, const char *doc_id, const char *text, size_t len, char *why, size_t why_size);
 
 /* Articles per transaction (default 256; at least 1). */
 void store_set_batch(store *st, unsigned batch_size);
@@ -84,10 +94,11 @@ typedef struct search_query {
 	const char *until;        /* YYYY[-MM[-DD]]: on or before, or NULL */
 	const char *outlet;       /* the outlet, any case, or NULL */
 	long limit;               /* at most this many hits; 0: no limit */
+	long offset;              /* skip this many hits first (paging) */
 } search_query;
 
 typedef struct search_hit {
-	long rank;                /* 1 for the best */
+	long rank;                /* 1 for the best (offset + 1 for the first of a page) */
 	double score;             /* bm25 relevance, higher is better; 0 without words */
 	const char *doc_id;
 	const char *outlet, *date, *url, *title;  /* NULL when unknown */
@@ -158,6 +169,30 @@ struct json_t *search_hit_json(const search_hit *hit);
 struct json_t *speaker_row_json(const speaker_row *row, enum speaker_grouping by);
 /* {"gender", "speakers", "attributions", "direct", "direct_share", "articles"} */
 struct json_t *gender_row_json(const gender_row *row);
+
+/* One stored article with what the analysis found in it: {"article":
+ * {"id", "outlet", "date", "url", "title"}, "text" (as analysed: invalid
+ * bytes and NULs as U+FFFD, so that the code point offsets fit; null when
+ * the store holds none), "error" (null, or why the article failed),
+ * "attributions" (as in the analysis output, in text order), "entities"
+ * ({"name", "role", "kind", "gender", "mentions", "attributions"})}.  NULL
+ * with *found false and why empty when there is no article doc_id; NULL
+ * with why on a database error or out of memory. */
+struct json_t *store_article_json(store *st, const char *doc_id, bool *found, char *why, size_t why_size);
+
+/* A speaker's attributions per month: {"speaker", "key", "kind",
+ * "attributions", "direct", "articles", "undated" (attributions in
+ * articles without a day), "months": [{"month", "attributions", "direct",
+ * "articles"}]}, every month from the first to the last listed, those
+ * without attributions as 0 (unless they span more than
+ * STORE_MAX_MONTHS, when only months with attributions are).  key is
+ * matched exactly (no surname matching); outlet, since and until filter
+ * as for the lists (NULL for none).  NULL with *found false and why empty
+ * when no attribution of the store has the key; NULL with why on a
+ * database error or out of memory. */
+#define STORE_MAX_MONTHS 1200
+struct json_t *store_speaker_months(store *st, const char *key, const char *outlet, const char *since,
+				    const char *until, bool *found, char *why, size_t why_size);
 
 /* What a store holds, for a browsing page: {"articles", "failed",
  * "attributions", "outlets": [{"outlet", "articles"}], "months":
@@ -246,6 +281,14 @@ struct json_t *store_quote_cluster(store *st, long id, bool *found, char *why, s
  * spreadsheet shows it rather than runs it.  false when stdout fails or
  * memory runs out. */
 bool store_put_field(bool csv, const char *s, bool last);
+/* The same on out (the server writes its CSV answers into memory). */
+bool store_write_field(FILE *out, bool csv, const char *s, bool last);
+
+/* The header line and the row of a search hit in TSV or CSV, as `whosaid
+ * search -f tsv|csv` writes them (query_commands.c), on out; false when
+ * out fails. */
+bool search_hits_write_header(FILE *out, bool csv);
+bool search_hit_write_row(FILE *out, bool csv, const search_hit *hit);
 
 /* -------------------------------------------------------------- commands */
 

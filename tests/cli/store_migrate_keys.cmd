@@ -14,9 +14,9 @@ for table, column in (("entities", "name"), ("attributions", "speaker_name")):
 db.execute("UPDATE entities SET speaker_key = 'anders \u00e5ngstr\u00f6m' WHERE name = 'Anders \u00c5ngstr\u00f6m'")
 db.execute("UPDATE attributions SET speaker_key = 'anders \u00e5ngstr\u00f6m' WHERE speaker_name = 'Anders \u00c5ngstr\u00f6m'")
 db.commit()
-# and without the quote clusters of schema 5
+# and without the quote clusters of schema 5 and the texts of schema 6
 db.executescript("DROP TABLE quote_members; DROP TABLE quote_shingles; DROP TABLE quote_clusters;"
-                 " PRAGMA user_version = 3;")
+                 " DROP TABLE article_texts; PRAGMA user_version = 3;")
 PY
 $WHOSAID search --db "$work/q.db" --speaker angstrom -f tsv | cut -f 3,9
 python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); print("user_version", db.execute("PRAGMA user_version").fetchone()[0]); print("\n".join(sorted(k for (k,) in db.execute("SELECT DISTINCT speaker_key FROM attributions"))))' "$work/q.db"

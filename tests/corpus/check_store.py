@@ -2,7 +2,7 @@
 """check_store.py — checks of a whosaid quote store, for the store's tests.
 
     check_store.py consistent DB            the store is whole and self-consistent
-    check_store.py same DB1 DB2             both hold the same articles and results
+    check_store.py same DB1 DB2             both hold the same articles, results and texts
     check_store.py agree CORPUS JSONL SEARCH SPEAKERS
                                             `whosaid search` and `whosaid speakers`
                                             output agree with the analysis' JSON Lines
@@ -88,7 +88,11 @@ def content(path):
             " JOIN articles ar ON ar.id = m.article_id"):
         clusters.setdefault(cid, [text, []])[1].append((doc, pos, group, sim))
     quotes = sorted((text, tuple(sorted(members))) for text, members in clusters.values())
-    return {"articles": articles, "attributions": attributions, "entities": entities, "quote clusters": quotes}
+    # the articles' texts (schema 6)
+    texts = db.execute("SELECT ar.doc_id, t.text FROM article_texts t JOIN articles ar ON ar.id = t.article_id"
+                       " ORDER BY ar.doc_id").fetchall()
+    return {"articles": articles, "attributions": attributions, "entities": entities, "quote clusters": quotes,
+            "texts": texts}
 
 
 def same(path1, path2):
@@ -100,7 +104,7 @@ def same(path1, path2):
                     fail(f"{table} differ: {x} in {path1}, {y} in {path2}")
             fail(f"{table}: {len(a[table])} rows in {path1}, {len(b[table])} in {path2}")
     print(f"same: {len(a['articles'])} articles, {len(a['attributions'])} attributions, "
-          f"{len(a['entities'])} entities, {len(a['quote clusters'])} quote clusters")
+          f"{len(a['entities'])} entities, {len(a['quote clusters'])} quote clusters, {len(a['texts'])} texts")
 
 
 def person_of(name):

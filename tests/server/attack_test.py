@@ -393,6 +393,37 @@ def minor(port, db):
     check("-j +2 is refused by the command line", q.returncode == 2, q.returncode)
 
 
+def page_endpoints(port):
+    """12: the endpoints the page added (articles, a speaker's months,
+    paging, CSV downloads) take hostile paths and parameters as the others
+    do: one JSON error in its status, nothing of the request in a header,
+    and no path read as a file."""
+    for path, want, name in (("/v1/articles/%ff", 404, "an article id holding byte 0xff"),
+                             ("/v1/articles/a%00b", 404, "an article id holding a NUL"),
+                             ("/v1/articles/..%2F..%2Fetc%2Fpasswd", 404, "an article id that is a path"),
+                             ("/v1/articles/" + "x" * 8000, 404, "an article id of 8000 bytes"),
+                             ("/v1/speakers/%ff%fe/months", 404, "a speaker key holding bytes 0xff 0xfe"),
+                             ("/v1/speakers//months", 404, "an empty speaker key"),
+                             ("/v1/speakers/" + "%C3%A9" * 1300 + "/months", 404, "a speaker key of 1300 characters"),
+                             ("/v1/search?offset=99999999999999999999", 400, "an offset past 64 bits"),
+                             ("/v1/search?offset=%2B5", 400, "offset=+5"),
+                             ("/v1/search?format=csv%00", 400, "a format holding a NUL"),
+                             ("/v1/articles/x?format=CSV", 400, "format=CSV (formats are lower case)")):
+        answer, took = timed_raw(port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                                 .encode(), 10)
+        check_json_error(f"{name}: {want} with a valid JSON body", answer, want)
+    answer = raw(port, b"GET /v1/search?format=csv&q=%22%0d%0aX-Injected:%201 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 b"Connection: close\r\n\r\n")
+    head = answer.partition(b"\r\n\r\n")[0].lower()
+    check("a CSV download names its file itself: nothing of the query in the headers",
+          b"x-injected" not in head and b'content-disposition: attachment; filename="whosaid-search.csv"' in head,
+          head[:300])
+    t0 = time.time()
+    status, headers, data = request(port, "GET", "/v1/search?format=csv&limit=10000")
+    check("the largest CSV download (limit=10000) is answered, one line a hit",
+          status == 200 and data.count(b"\n") >= 2 and time.time() - t0 < 30, (status, len(data)))
+
+
 def huge_record(work):
     """11: a 200 MB JSON Lines record is refused while it is read, in far
     less memory than the record."""
@@ -430,6 +461,7 @@ def main():
         host_check(port)
         per_client_cap(port)
         minor(port, db)
+        page_endpoints(port)
     finally:
         stop(server, "the attacked server")
     allow_host_option()
