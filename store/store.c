@@ -1230,17 +1230,20 @@ json_t *gender_row_json(const gender_row *r)
 			 (json_int_t)r->direct, "direct_share", rounded(share, 3), "articles", (json_int_t)r->articles);
 }
 
-/* The rows of a two-column query (a name, a count) as an array of
- * {name_key: name, "articles": count}; NULL on error. */
-static json_t *counted(store *st, const char *sql, const char *name_key)
+/* A JSON array of one item per row of sql, ?1 bound to `arg` when the
+ * query has it, each item made from its row by item_of (NULL: out of
+ * memory); NULL on error. */
+static json_t *rows_as_list(store *st, const char *sql, sqlite3_int64 arg,
+			    json_t *(*item_of)(sqlite3_stmt *q, const void *ctx), const void *ctx)
 {
 	sqlite3_stmt *q = NULL;
 	json_t *list = json_array();
 	int rc = SQLITE_ERROR;
 	if (list && sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_bind_parameter_count(q) > 0)
+			sqlite3_bind_int64(q, 1, arg);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			json_t *item = json_pack("{s:s?, s:I}", name_key, column_text(q, 0), "articles",
-						 (json_int_t)sqlite3_column_int64(q, 1));
+			json_t *item = item_of(q, ctx);
 			if (!item || json_array_append_new(list, item) != 0) {
 				rc = SQLITE_NOMEM;
 				break;
@@ -1253,6 +1256,19 @@ static json_t *counted(store *st, const char *sql, const char *name_key)
 		return NULL;
 	}
 	return list;
+}
+
+static json_t *name_and_count(sqlite3_stmt *q, const void *name_key)
+{
+	return json_pack("{s:s?, s:I}", (const char *)name_key, column_text(q, 0), "articles",
+			 (json_int_t)sqlite3_column_int64(q, 1));
+}
+
+/* The rows of a two-column query (a name, a count) as an array of
+ * {name_key: name, "articles": count}; NULL on error. */
+static json_t *counted(store *st, const char *sql, const char *name_key)
+{
+	return rows_as_list(st, sql, 0, name_and_count, name_key);
 }
 
 /* The one number a query returns, or -1 on error. */
@@ -1347,30 +1363,18 @@ done:
 	return list;
 }
 
+static json_t *stored_record(sqlite3_stmt *q, const void *unused)
+{
+	(void)unused;
+	return json_loads(column_text(q, 0), 0, NULL);
+}
+
 /* The attributions of an article, each as the analysis wrote it; NULL on
  * error. */
 static json_t *article_attributions(store *st, sqlite3_int64 article)
 {
-	sqlite3_stmt *q = NULL;
-	json_t *list = json_array();
-	int rc = SQLITE_ERROR;
-	if (list && sqlite3_prepare_v2(st->db, "SELECT record FROM attributions WHERE article_id = ?1 ORDER BY position",
-				       -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(q, 1, article);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			json_t *a = json_loads(column_text(q, 0), 0, NULL);
-			if (!a || json_array_append_new(list, a) != 0) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-		}
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
+	return rows_as_list(st, "SELECT record FROM attributions WHERE article_id = ?1 ORDER BY position", article,
+			    stored_record, NULL);
 }
 
 json_t *store_article_json(store *st, const char *doc_id, bool *found, char *why, size_t why_size)
