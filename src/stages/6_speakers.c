@@ -85,7 +85,10 @@ static const char *const not_names[] = {
 	"the", "a", "an", "but", "and", "in", "on", "at", "this", "that", "these", "those", "it", "he",
 	"she", "they", "we", "i", "his", "her", "their", "its", "our", "my", "some", "many", "other",
 	"another", "one", "two", "three", "according", "meanwhile", "however", "still", "yet", "so", "said",
-	"says", "told", "added", "asked", NULL};
+	"says", "told", "added", "asked", "say", "not", "no", "if", "when", "whether", "while", "after", "before",
+	"as", "what", "why", "how", "where", "there", "here", "now", "then",
+	"even", "also", "only", "both", "all", "each", "every", "everyone", "everything", "nothing", "nobody",
+	"someone", "something", "anyone", "anything", "most", "few", "several", "neither", "either", NULL};
 
 /* Days and months: capitalized, never a speaker's name ("an ABC7 poll
  * published on Sunday").  May stays out: it is a surname too often. */
@@ -858,6 +861,37 @@ static bool headline_sentence(const ws_doc *doc, int32_t sentence)
 	return words >= 3 && 4 * capitals >= 3 * words;
 }
 
+/* "Alliance to Reclaim Our Schools (AROS)": where a name that the
+ * tagger or the capitalized run cut short ("Alliance") really ends, when
+ * the acronym in parentheses after it spells the initials of its words;
+ * else last. */
+static size_t acronym_extent(const ws_doc *doc, size_t first, size_t last)
+{
+	static const char *const joiners[] = {"to", "of", "for", "and", "the", "on", "in", "a", NULL};
+	size_t k = last;
+	while (k < doc->ntokens && k - last < 8 && (capitalized_word(doc, k) || in_list(doc, k, joiners)))
+		k++;
+	if (k == last || k + 2 >= doc->ntokens || !capitalized_word(doc, k - 1) ||
+	    doc->tokens[k].kind != WS_TOK_PUNCT || doc->text[doc->tokens[k].start] != '(' ||
+	    doc->tokens[k + 1].kind != WS_TOK_WORD || !(doc->tokens[k + 1].flags & WS_TF_ALLCAPS) ||
+	    doc->tokens[k + 2].kind != WS_TOK_PUNCT || doc->text[doc->tokens[k + 2].start] != ')')
+		return last;
+	const ws_token *a = &doc->tokens[k + 1];
+	size_t n = 0;
+	for (size_t i = first; i < k; i++) {
+		if (!capitalized_word(doc, i))
+			continue;
+		while (a->start + n < a->end && doc->text[a->start + n] == '.')
+			n++;
+		if (a->start + n >= a->end || doc->text[a->start + n] != doc->text[doc->tokens[i].start])
+			return last;
+		n++;
+	}
+	while (a->start + n < a->end && doc->text[a->start + n] == '.')
+		n++;
+	return a->start + n == a->end ? k : last;
+}
+
 /* Every name of the article, in text order. */
 static ws_status collect_names(ws_doc *doc, names *nm)
 {
@@ -878,13 +912,20 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 		if (doc->tagged) {
 			uint8_t tag = doc->ner[i];
 			uint8_t c = (uint8_t)((tag + 1) / 2); /* 1 person, 2 organization */
-			if (tag == 0 || tag % 2 == 0 || c > 2) {
+			if (tag == 0 || tag % 2 == 0 || c == 3 || c > 4) {
 				i++;
 				continue;
 			}
 			j = i + 1;
 			while (j < doc->ntokens && doc->ner[j] == tag + 1 && !possessive(doc, j - 1))
 				j++;
+			/* a miscellaneous name with an organization's word in it is
+			 * an organization the tagger called otherwise ("the
+			 * Urban-Brookings Tax Policy Center") */
+			if (c == 4 && !has_org_word(doc, i, j)) {
+				i = j;
+				continue;
+			}
 			cls = c == 1 ? CLS_PERSON : CLS_ORG;
 			/* the tagger, trained on English news, misses a first
 			 * name spelled beyond ASCII before a surname it tags:
@@ -906,7 +947,8 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 				/* "Central and East European Coalition" */
 				else if (b == i && i >= 2 && in_list(doc, i - 1, (const char *const[]){"and", NULL}) &&
 					 capitalized_word(doc, i - 2) && doc->ner[i - 2] == 0 &&
-					 !in_list(doc, i - 2, not_names) && (i - 2 == 0 || !capitalized_word(doc, i - 3)))
+					 !in_list(doc, i - 2, not_names) &&
+					 (i - 2 == 0 || !capitalized_word(doc, i - 3) || not_name(doc, i - 3)))
 					i = i - 2;
 			}
 			if (cls == CLS_ORG) {
@@ -927,14 +969,35 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			}
 			/* a first name mistaken for an organization or a place
 			 * just before a person's name: "Cornell William Brooks" */
-			if (cls == CLS_ORG && j == i + 1 && j < doc->ntokens && doc->ner[j] == 1 &&
-			    capitalized_word(doc, i) && !possessive(doc, i) && !title_word(doc, i) &&
-			    !(doc->tokens[i].flags & WS_TF_ALLCAPS)) {
+			bool titled = false; /* "Chief Justice John" before "G. Roberts" */
+			for (size_t k = i; k + 1 < j && !titled; k++)
+				titled = title_word(doc, k);
+			if (cls == CLS_ORG && (j == i + 1 || titled) && j < doc->ntokens && doc->ner[j] == 1 &&
+			    !has_org_word(doc, i, j) && capitalized_word(doc, j - 1) && !possessive(doc, j - 1) &&
+			    !title_word(doc, j - 1) && !(doc->tokens[j - 1].flags & WS_TF_ALLCAPS)) {
 				j++;
 				while (j < doc->ntokens && doc->ner[j] == 2)
 					j++;
 				cls = CLS_PERSON;
 			}
+			/* a person's name and the organization they write or work
+			 * for run together: "Cameron Easley for Morning Consult"
+			 * is Cameron Easley */
+			if (cls == CLS_ORG)
+				for (size_t k = i + 2; k + 1 < j && k <= i + 3; k++)
+					if (in_list(doc, k, (const char *const[]){"for", "of", "at", NULL})) {
+						if (!has_org_word(doc, i, k) && has_org_word(doc, k + 1, j) &&
+						    !(doc->tokens[i].flags & WS_TF_ALLCAPS)) {
+							bool plain = true;
+							for (size_t w = i; w < k; w++)
+								plain &= capitalized_word(doc, w) && !title_word(doc, w);
+							if (plain) {
+								j = k;
+								cls = CLS_UNKNOWN;
+							}
+						}
+						break;
+					}
 			/* ...and a name ending in an organization's word ("Lyle
 			 * Hotels", "Valley Ledger") is no person's */
 			if (cls == CLS_PERSON && j - i >= 2 && org_word(doc, j - 1))
@@ -966,6 +1029,11 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			       !(doc->tokens[j].flags & WS_TF_SENT_START))
 				j++;
 			cls = has_org_word(doc, i, j) ? CLS_ORG : CLS_UNKNOWN;
+		}
+		size_t spelled = acronym_extent(doc, i, j);
+		if (spelled > j) {
+			j = spelled;
+			cls = CLS_ORG;
 		}
 		name_mention m = {(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)i, -1, 0, cls, 0};
 		split_titles(doc, &m);
@@ -1270,8 +1338,17 @@ static ws_status cand_entity(ws_doc *doc, names *nm, long k, long *out)
 	memset(e, 0, sizeof *e);
 	if (!pool_add_name(doc, c->best_first, c->best_last, &e->name_off))
 		return WS_ERR_NOMEM;
-	bool ok = c->role_first < c->role_last
-			  ? pool_add(doc, doc->tokens[c->role_first].start, doc->tokens[c->role_last - 1].end, &e->role_off)
+	/* the role never opens with a word that only opened the sentence
+	 * ("But Attorney General", "The"), and a person's title before an
+	 * organization's name is someone else's ("executive director of
+	 * AROS") */
+	size_t rf = c->role_first, rl = c->role_last;
+	while (rf < rl && (not_name(doc, rf) || doc->tokens[rf].kind != WS_TOK_WORD))
+		rf++;
+	if (c->cls == CLS_ORG && rf < rl &&
+	    in_list(doc, rl - 1, (const char *const[]){"of", "for", "at", "with", "to", NULL}))
+		rf = rl;
+	bool ok = rf < rl ? pool_add(doc, doc->tokens[rf].start, doc->tokens[rl - 1].end, &e->role_off)
 			  : pool_empty_string(doc, &e->role_off);
 	if (!ok)
 		return WS_ERR_NOMEM;
@@ -1820,7 +1897,7 @@ static void source_role(const ws_doc *doc, const name_mention *m, size_t first, 
 		}
 	}
 	while (*rf < *rl && (doc->tokens[*rf].kind == WS_TOK_PUNCT || doc->tokens[*rf].kind == WS_TOK_QUOTE ||
-			     in_list(doc, *rf, (const char *const[]){"the", "a", "an", NULL})))
+			     not_name(doc, *rf)))
 		(*rf)++;
 	while (*rf < *rl && (doc->tokens[*rl - 1].kind == WS_TOK_PUNCT || doc->tokens[*rl - 1].kind == WS_TOK_QUOTE ||
 			     in_list(doc, *rl - 1, (const char *const[]){"the", "a", "an", "of", "from", "for", "at", "by", NULL})))
@@ -1957,8 +2034,13 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	if (entity < 0 && !p.pronoun_person && !p.pronoun_group && !p.relative) {
 		/* nothing in the article's names: the source as written, the old
 		 * way (a name the tagger missed, a role, a group) */
+		/* a place the tagger named ("North Korea said") speaks as its
+		 * government: an organization, never a person of its last word */
+		bool place = doc->tagged && p.name_first < p.name_last;
+		for (size_t i = p.name_first; place && i < p.name_last; i++)
+			place = doc->ner[i] == 5 || doc->ner[i] == 6;
 		name_mention probe = {(uint32_t)p.name_first, (uint32_t)p.name_last, 0, 0, -1, 0,
-				      (uint8_t)(has_org_word(doc, p.name_first, p.name_last) ? CLS_ORG : CLS_UNKNOWN), 0};
+				      (uint8_t)(place || has_org_word(doc, p.name_first, p.name_last) ? CLS_ORG : CLS_UNKNOWN), 0};
 		long k = p.name_first < p.name_last ? match_cand(doc, nm, &probe, 0) : -1;
 		if (k >= 0) {
 			/* a name the tagger missed here but found elsewhere */
@@ -1973,7 +2055,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 				size_t rs = p.role_first < p.role_last ? doc->tokens[p.role_first].start : 0;
 				size_t re = p.role_first < p.role_last ? doc->tokens[p.role_last - 1].end : 0;
 				st = new_entity(doc, doc->tokens[p.name_first].start, doc->tokens[p.name_last - 1].end, rs, re,
-						kind_of(doc, &p, first, last), &entity);
+						place ? WS_ENTITY_ORGANIZATION : kind_of(doc, &p, first, last), &entity);
 			}
 		} else if (p.role_first < p.role_last) {
 			size_t off;
