@@ -772,7 +772,11 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 			m->honorific = 1;
 		else if (in_list(doc, i, (const char *const[]){"mrs", "mrs.", "ms", "ms.", "miss", NULL}))
 			m->honorific = -1;
-		if (title || (m->cls == CLS_PERSON && org_word(doc, i)))
+		/* "Speaker of the House Newt Gingrich": the chamber of an
+		 * office named before a person's name of two words */
+		bool chamber = m->cls != CLS_ORG && i + 2 < last && count_name_words(doc, i + 1, last) >= 2 &&
+			       in_list(doc, i, (const char *const[]){"house", "senate", NULL});
+		if (title || chamber || (m->cls == CLS_PERSON && org_word(doc, i)))
 			cut = i + 1;
 		else if (not_name(doc, i) && i == cut)
 			cut = i + 1;
@@ -1024,7 +1028,9 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			j = i + 1;
 			while (j < doc->ntokens && !possessive(doc, j - 1) &&
 			       (capitalized_word(doc, j) ||
-				(in_list(doc, j, (const char *const[]){"of", "for", "and", NULL}) && capitalized_at(doc, j + 1) &&
+				(in_list(doc, j, (const char *const[]){"of", "for", "and", "de", "van", "von", "da", "del", "der",
+									"la", "le", "du", "bin", "al", NULL}) &&
+				 capitalized_at(doc, j + 1) &&
 				 !(doc->tokens[j + 1].flags & WS_TF_SENT_START))) &&
 			       !(doc->tokens[j].flags & WS_TF_SENT_START))
 				j++;
@@ -1394,7 +1400,7 @@ static ws_status campaign_entity(ws_doc *doc, names *nm, long k, size_t noun, lo
 		return WS_ERR_NOMEM;
 	e->pub.kind = WS_ENTITY_ORGANIZATION;
 	e->last_word = ws_word_hash(last_word(buf), strlen(last_word(buf)));
-	e->cand = -1;
+	e->cand = -2; /* named after a candidate, not one */
 	c->campaign = (int32_t)doc->nentities;
 	*out = (long)doc->nentities++;
 	return note_entity(doc, nm, *out, -1) ? WS_OK : WS_ERR_NOMEM;
@@ -1672,6 +1678,13 @@ static bool role_holds(const ws_doc *doc, size_t first, size_t last, size_t noun
 	const ws_token *nt = &doc->tokens[noun];
 	const char *nw = doc->text + nt->start;
 	size_t nn = nt->end - nt->start;
+	/* what stands before a possessive is someone else's: the role "the
+	 * Republican nominee's eldest daughter" is a daughter's */
+	for (size_t i = last; i-- > first;)
+		if (possessive(doc, i)) {
+			first = i + 1;
+			break;
+		}
 	for (size_t i = first; i < last; i++) {
 		const ws_token *t = &doc->tokens[i];
 		if (t->kind != WS_TOK_WORD)
@@ -1743,7 +1756,8 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 	size_t at = mention_at(nm, first);
 	if (person) {
 		int want = in_list(doc, head, male_words) ? 1 : in_list(doc, head, female_words) ? -1 : 0;
-		int party = party_of(doc, first, head);
+		/* "the Republican nominee", and "the Republican" itself */
+		int party = party_of(doc, first, head + 1);
 		for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++) {
 			const name_mention *m = &nm->m[i];
 			const name_cand *c = &nm->c[m->cand];
@@ -1837,6 +1851,22 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		} else if (unknown < 0)
 			unknown = (long)i;
 	}
+	/* a name that opens the source and ends its head ("Trump, appearing
+	 * after Clinton at the forum,", "Kall -- co-editor of a book on the
+	 * Donald --") is the speaker; the names after it are an aside */
+	long lead = mention_at(nm, first) < nm->nm ? (long)mention_at(nm, first) : -1;
+	if (lead >= 0 && lead != owner) {
+		const name_mention *m = &nm->m[lead];
+		size_t k = first;
+		while (k < m->first && not_name(doc, k))
+			k++;
+		if (k == m->first && m->last <= last &&
+		    (m->last == last || doc->tokens[m->last].kind == WS_TOK_PUNCT) &&
+		    (m->last == last || strchr(",(-", doc->text[doc->tokens[m->last].start]))) {
+			*possessed = last;
+			return lead;
+		}
+	}
 	/* a person the tagger called one before a name taken for a person
 	 * by its form ("Air Force" in "U.S. Air Force Gen. Norman Ham"),
 	 * before an organization */
@@ -1912,6 +1942,120 @@ static void source_role(const ws_doc *doc, const name_mention *m, size_t first, 
 		}
 }
 
+/* A name that opens a source and ends its head, which the tagger did
+ * not find there ("Kall -- co-editor of a book on Trump --", "Ban Ki-moon,
+ * the secretary general of the United Nations,"): its tokens in *lf,
+ * *ll, or false. */
+static bool lead_name(const ws_doc *doc, const names *nm, size_t first, size_t last, size_t *lf, size_t *ll)
+{
+	size_t k = first;
+	while (k < last && not_name(doc, k))
+		k++;
+	size_t e = k;
+	while (e < last && (capitalized_word(doc, e) || initial(doc, e)) && !title_word(doc, e) && !possessive(doc, e) &&
+	       (!(doc->tokens[e].flags & WS_TF_ABBREV) || initial(doc, e))) /* "Md., who watched" */
+		e++;
+	if (e == k || e >= last || doc->tokens[e].kind != WS_TOK_PUNCT || !strchr(",(-", doc->text[doc->tokens[e].start]))
+		return false;
+	size_t i = mention_at(nm, k);
+	if (i < nm->nm && nm->m[i].first < e)
+		return false;
+	*lf = k;
+	*ll = e;
+	return true;
+}
+
+/* "The campaign", "the administration": whose.  The person named just
+ * before the noun ("the Trump campaign" where the tagger took Trump for a
+ * place); else whichever comes later before the source: a campaign that
+ * spoke, or "<person> campaign" / "<person>'s campaign" in the text. */
+static ws_status resolve_campaign(ws_doc *doc, names *nm, size_t index, size_t first, size_t last, long *entity)
+{
+	*entity = -1;
+	size_t head = head_noun(doc, first, last);
+	if (head >= last)
+		return WS_OK;
+	if (head > first && capitalized_word(doc, head - 1) && !not_name(doc, head - 1)) {
+		name_mention probe = {(uint32_t)(head - 1), (uint32_t)head, 0, 0, -1, 0, CLS_UNKNOWN, 0};
+		long k = match_cand(doc, nm, &probe, 0);
+		if (k >= 0 && nm->c[k].cls != CLS_ORG)
+			return campaign_entity(doc, nm, k, head, entity);
+	}
+	uint32_t noun = doc->tokens[head].word;
+	/* "Hillary Clinton said ... The campaign said": the campaign of the
+	 * person who spoke just before */
+	for (size_t a = index; a-- > 0;) {
+		long sp = doc->attrs[a].pub.speaker;
+		if (sp < 0)
+			continue;
+		long k = cand_of_entity(nm, sp);
+		if (k >= 0 && nm->c[k].cls == CLS_PERSON && nm->c[k].words >= 2)
+			return campaign_entity(doc, nm, k, head, entity);
+		break;
+	}
+	long phrase = -1;
+	size_t phrase_at = 0;
+	for (size_t i = mention_at(nm, first), seen = 0; i-- > 0 && seen < MENTION_REACH; seen++) {
+		const name_mention *m = &nm->m[i];
+		size_t t = m->last;
+		if (t < doc->ntokens && doc->tokens[t].kind == WS_TOK_WORD && !capitalized_word(doc, t) &&
+		    doc->tokens[t].word != noun && t + 1 < doc->ntokens)
+			t++; /* "Trump's presidential campaign" */
+		if (nm->c[m->cand].cls != CLS_ORG && t < first && doc->tokens[t].word == noun) {
+			phrase = m->cand;
+			phrase_at = doc->tokens[t].start;
+			break;
+		}
+	}
+	for (size_t a = index; a-- > 0 && index - a <= PRONOUN_REACH;) {
+		long sp = doc->attrs[a].pub.speaker;
+		if (sp < 0 || cand_of_entity(nm, sp) >= 0 || doc->entities[sp].pub.kind != WS_ENTITY_ORGANIZATION ||
+		    doc->entities[sp].last_word != noun)
+			continue;
+		if (phrase < 0 || doc->attrs[a].pub.source.start > phrase_at) {
+			*entity = sp;
+			return WS_OK;
+		}
+		break;
+	}
+	return phrase >= 0 ? campaign_entity(doc, nm, phrase, head, entity) : WS_OK;
+}
+
+/* A definite description whose noun an earlier source held ("A new ad
+ * from the Trump campaign said ... The ad said", "A New York judge ...
+ * The judge"): that source's speaker, or -1.  The kind must agree: a
+ * person's noun for a person, an organization's for an organization, and a
+ * thing made for whoever made it. */
+static long same_noun_speaker(const ws_doc *doc, size_t index, size_t first, size_t last)
+{
+	if (!in_list(doc, first, (const char *const[]){"the", "this", "that", NULL}))
+		return -1;
+	size_t head = head_noun(doc, first, last);
+	if (head >= last)
+		return -1;
+	bool person = in_list(doc, head, person_nouns), made = in_list(doc, head, document_nouns);
+	if (!person && !made && !in_list(doc, head, org_nouns))
+		return -1;
+	size_t start = doc->tokens[first].start;
+	for (size_t a = index, seen = 0; a-- > 0 && seen < PRONOUN_REACH; seen++) {
+		const ws_attr_work *w = &doc->attrs[a];
+		long sp = w->pub.speaker;
+		if (sp < 0 || w->pub.source.end > start || w->pub.source.start >= w->pub.source.end)
+			continue;
+		size_t f = ws_token_at(doc, w->pub.source.start), l = ws_token_at(doc, w->pub.source.end);
+		size_t h = head_noun(doc, f, l);
+		/* only a speaker the article names: "a union representing
+		 * flight attendants" is no better a name for "the union" */
+		if (doc->entities[sp].cand == -1 ||
+		    !((h < l && doc->tokens[h].word == doc->tokens[head].word) || role_holds(doc, f, l, head)))
+			continue;
+		ws_entity_kind kind = doc->entities[sp].pub.kind;
+		if (made || (person ? kind == WS_ENTITY_PERSON : kind == WS_ENTITY_ORGANIZATION))
+			return sp;
+	}
+	return -1;
+}
+
 static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 {
 	ws_attr_work *w = &doc->attrs[index];
@@ -1941,7 +2085,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	}
 	long entity = -1, cand = -1;
 	ws_status st = WS_OK;
-	size_t possessed = last;
+	size_t possessed = last, lead_first = 0, lead_last = 0;
 	long hm = -1;
 	if (p.pronoun_person || p.pronoun_group) {
 		int want = pronoun_gender(doc, first);
@@ -1974,7 +2118,8 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		int want = pronoun_gender(doc, first);
 		bool person = !in_list(doc, first, (const char *const[]){"its", "their", NULL});
 		entity = resolve_pronoun(doc, nm, index, first, person, want, &cand);
-	} else if ((hm = head_mention(doc, nm, first, last, &possessed)) >= 0) {
+	} else if ((hm = head_mention(doc, nm, first, last, &possessed)) >= 0 &&
+		   (!lead_name(doc, nm, first, last, &lead_first, &lead_last) || nm->m[hm].first < lead_last)) {
 		const name_mention *m = &nm->m[hm];
 		cand = m->cand;
 		size_t noun = possessed;
@@ -1994,18 +2139,19 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 			    !pool_add(doc, doc->tokens[rf].start, doc->tokens[rl - 1].end, &doc->entities[entity].role_off))
 				return WS_ERR_NOMEM;
 		}
+	} else if (lead_last > lead_first) {
+		/* the name that opens the source, looked up below */
+		p.name_first = lead_first;
+		p.name_last = lead_last;
+	} else if ((entity = same_noun_speaker(doc, index, first, last)) >= 0) {
+		/* the thing or the person a source before it named */
 	} else {
 		bool campaign = false;
 		cand = resolve_description(doc, nm, first, last, &campaign);
 		if (campaign) {
-			/* "the campaign": the latest campaign that spoke or was named */
-			for (size_t a = index; a-- > 0 && index - a <= PRONOUN_REACH;) {
-				long sp = doc->attrs[a].pub.speaker;
-				if (sp >= 0 && cand_of_entity(nm, sp) < 0 && doc->entities[sp].pub.kind == WS_ENTITY_ORGANIZATION) {
-					entity = sp;
-					break;
-				}
-			}
+			st = resolve_campaign(doc, nm, index, first, last, &entity);
+			if (st != WS_OK)
+				return st;
 		}
 	}
 	if (entity == -2 || (entity < 0 && cand >= 0)) {
