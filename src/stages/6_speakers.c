@@ -374,6 +374,7 @@ typedef struct name_mention {
 	uint32_t nth;                   /* how many of its candidate's mentions come before it, and it */
 	uint8_t cls;
 	int8_t honorific;               /* +1 Mr., -1 Mrs./Ms./Miss, 0 none */
+	uint32_t apos_first, apos_last; /* an appositive that describes it, or empty */
 } name_mention;
 
 typedef struct name_cand {
@@ -1041,7 +1042,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			j = spelled;
 			cls = CLS_ORG;
 		}
-		name_mention m = {(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)i, -1, 0, cls, 0};
+		name_mention m = {(uint32_t)i, (uint32_t)j, (uint32_t)i, (uint32_t)i, -1, 0, cls, 0, 0, 0};
 		split_titles(doc, &m);
 		if (m.role_first == m.role_last)
 			titles_before(doc, &m);
@@ -1065,6 +1066,47 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 		i = j;
 	}
 	return WS_OK;
+}
+
+/* The appositive that describes each person's mention, between commas
+ * after it ("Mike Dell, the Ohio governor,") or before it ("An attorney
+ * for Hale, Mark Dell, said"): what "the governor" and "Hale's lawyer"
+ * are matched against beside the titles.  It must open with a determiner
+ * or a possessive and hold a person's noun. */
+static size_t head_noun(const ws_doc *doc, size_t first, size_t last);
+
+static void read_appositives(const ws_doc *doc, names *nm)
+{
+	static const char *const openers[] = {"the", "a", "an", "his", "her", "their", "its", NULL};
+	for (size_t i = 0; i < nm->nm; i++) {
+		name_mention *m = &nm->m[i];
+		size_t f = 0, l = 0;
+		if (m->last + 2 < doc->ntokens && doc->tokens[m->last].kind == WS_TOK_PUNCT &&
+		    doc->text[doc->tokens[m->last].start] == ',' &&
+		    (in_list(doc, m->last + 1, openers) || possessive(doc, m->last + 1))) {
+			f = m->last + 1;
+			l = f;
+			while (l < doc->ntokens && l - f < 12 && doc->tokens[l].kind != WS_TOK_PUNCT &&
+			       doc->tokens[l].kind != WS_TOK_QUOTE)
+				l++;
+			if (l >= doc->ntokens || l - f >= 12 || !strchr(",.)", doc->text[doc->tokens[l].start]))
+				l = f;
+		} else if (m->first >= 3 && doc->tokens[m->first - 1].kind == WS_TOK_PUNCT &&
+			   doc->text[doc->tokens[m->first - 1].start] == ',') {
+			l = m->first - 1;
+			f = l;
+			while (f > 0 && l - f < 12 && doc->tokens[f - 1].kind != WS_TOK_PUNCT &&
+			       doc->tokens[f - 1].kind != WS_TOK_QUOTE && !(doc->tokens[f].flags & WS_TF_SENT_START))
+				f--;
+			if (f == l || !in_list(doc, f, openers))
+				f = l;
+		}
+		size_t h = f < l ? head_noun(doc, f, l) : l;
+		if (h < l && in_list(doc, h, person_nouns)) {
+			m->apos_first = (uint32_t)f;
+			m->apos_last = (uint32_t)l;
+		}
+	}
 }
 
 /* How many of the latest candidates a mention is compared with: every one
@@ -1674,7 +1716,8 @@ static bool role_holds(const ws_doc *doc, size_t first, size_t last, size_t noun
 	static const char *const pairs[][2] = {
 		{"senator", "sen."}, {"governor", "gov."}, {"representative", "rep."}, {"congressman", "rep."},
 		{"congresswoman", "rep."}, {"secretary", "sec."}, {"general", "gen."}, {"nominee", "candidate"},
-		{"candidate", "nominee"}, {"reverend", "rev."}, {"professor", "prof."}, {NULL, NULL}};
+		{"candidate", "nominee"}, {"reverend", "rev."}, {"professor", "prof."}, {"lawyer", "attorney"},
+		{"attorney", "lawyer"}, {NULL, NULL}};
 	const ws_token *nt = &doc->tokens[noun];
 	const char *nw = doc->text + nt->start;
 	size_t nn = nt->end - nt->start;
@@ -1734,6 +1777,115 @@ static int cand_party(const ws_doc *doc, names *nm, long k)
 	return nm->c[k].party;
 }
 
+/* The gender of a description's nouns: "the former first lady and
+ * senator" is a woman; its pronouns are someone else's ("his ex-wife"). */
+static int description_gender(const ws_doc *doc, size_t first, size_t last)
+{
+	for (size_t i = first; i < last; i++)
+		if (!in_list(doc, i, (const char *const[]){"he", "him", "his", "she", "her", "hers", NULL})) {
+			if (in_list(doc, i, male_words))
+				return 1;
+			if (in_list(doc, i, female_words))
+				return -1;
+		}
+	return 0;
+}
+
+/* The words in an organization's name that an organization's noun may
+ * stand for: "the union" for the Association of Flight Attendants or
+ * the United Mine Workers, "the panel" for a committee, "the newspaper"
+ * for the Times.  Each row: the nouns, NULL, the name words, NULL. */
+static const char *const org_kinds[][24] = {
+	{"union", NULL, "union", "workers", "federation", "brotherhood", "teamsters", "association", "afl-cio", NULL},
+	{"panel", "committee", "subcommittee", NULL, "committee", "subcommittee", "panel", "commission", "council", NULL},
+	{"agency", NULL, "agency", "administration", "department", "service", "bureau", "office", "commission",
+	 "authority", NULL},
+	{"newspaper", "paper", "daily", "tabloid", "publication", NULL, "times", "post", "journal", "tribune", "herald",
+	 "gazette", "chronicle", "ledger", "courier", "globe", "inquirer", "examiner", "daily", NULL},
+	{"network", "channel", "station", "broadcaster", "outlet", NULL, "news", "network", "cnn", "nbc", "abc", "cbs",
+	 "fox", "msnbc", "tv", "channel", "radio", "broadcasting", "pbs", "npr", NULL},
+	{"bank", "lender", NULL, "bank", "fargo", "sachs", "chase", "citigroup", "citibank", NULL},
+	{"school", "university", "college", NULL, "university", "college", "school", "institute", NULL},
+	{"alliance", "coalition", NULL, "alliance", "coalition", "nato", NULL},
+	{"government", NULL, "government", "administration", "ministry", NULL},
+};
+
+/* Does the name of candidate c hold the noun at token head, or a word the
+ * noun may stand for? */
+static bool org_name_fits(const ws_doc *doc, const name_cand *c, size_t head)
+{
+	for (size_t t = c->best_first; t < c->best_last; t++)
+		if (doc->tokens[t].word == doc->tokens[head].word)
+			return true;
+	for (size_t r = 0; r < sizeof org_kinds / sizeof org_kinds[0]; r++) {
+		size_t k = 0;
+		bool noun = false;
+		for (; org_kinds[r][k]; k++)
+			noun |= in_list(doc, head, (const char *const[]){org_kinds[r][k], NULL});
+		if (!noun)
+			continue;
+		for (size_t t = c->best_first; t < c->best_last; t++)
+			if (in_list(doc, t, &org_kinds[r][k + 1]))
+				return true;
+	}
+	return false;
+}
+
+/* How many of the words of [first, last) other than its head and little
+ * words the name of candidate c holds: "Flight attendants' union" and the
+ * Association of Flight Attendants share two. */
+static size_t shared_words(const ws_doc *doc, const name_cand *c, size_t first, size_t last, size_t head)
+{
+	size_t n = 0;
+	for (size_t i = first; i < last; i++) {
+		if (i == head || doc->tokens[i].kind != WS_TOK_WORD || not_name(doc, i) ||
+		    in_list(doc, i, (const char *const[]){"of", "for", "and", "the", "a", "an", "in", "on", "at", NULL}))
+			continue;
+		uint32_t k = key_of(doc, i);
+		for (size_t t = c->best_first; t < c->best_last; t++)
+			if (key_of(doc, t) == k) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+/* The organization a description of one names ("the union", "A House
+ * panel"): among those named before it (else after it), the one whose
+ * name fits the noun and shares most words with the description, the
+ * latest of equals; never the one excluded.  -1 when none fits or shares
+ * a word, and need_both asks for both. */
+static long org_by_description(const ws_doc *doc, const names *nm, size_t first, size_t last, size_t head,
+			       long exclude, bool need_both)
+{
+	long best = -1;
+	size_t best_score = 0;
+	size_t at = mention_at(nm, first);
+	for (size_t n = 0; n < 2 * MENTION_REACH; n++) {
+		/* the names before it, latest first, then the names after it */
+		if (n == MENTION_REACH && best >= 0)
+			break;
+		size_t i = n < MENTION_REACH ? at - 1 - n : at + (n - MENTION_REACH);
+		if (n < MENTION_REACH ? n >= at : i >= nm->nm)
+			continue;
+		const name_mention *m = &nm->m[i];
+		const name_cand *c = &nm->c[m->cand];
+		if (c->cls != CLS_ORG || m->cand == exclude || (m->first >= first && m->last <= last))
+			continue;
+		bool fits = org_name_fits(doc, c, head);
+		size_t shared = shared_words(doc, c, first, last, head);
+		if (need_both ? !(fits && shared) : !(fits || shared))
+			continue;
+		size_t score = 2 * fits + shared;
+		if (score > best_score) {
+			best_score = score;
+			best = m->cand;
+		}
+	}
+	return best;
+}
+
 /* A description's referent: "the senator" is the person the article calls
  * a senator (the latest so called before it, else the first after it);
  * "the company" the latest organization whose name holds the noun, else
@@ -1755,15 +1907,21 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 	}
 	size_t at = mention_at(nm, first);
 	if (person) {
-		int want = in_list(doc, head, male_words) ? 1 : in_list(doc, head, female_words) ? -1 : 0;
+		int want = description_gender(doc, first, last);
 		/* "the Republican nominee", and "the Republican" itself */
 		int party = party_of(doc, first, head + 1);
+		/* "Hale's lawyer" is not Hale */
+		long owner = -1;
+		for (size_t i = at; i < nm->nm && nm->m[i].last <= last; i++)
+			if (possessive(doc, nm->m[i].last - 1))
+				owner = nm->m[i].cand;
 		for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++) {
 			const name_mention *m = &nm->m[i];
 			const name_cand *c = &nm->c[m->cand];
-			if (c->cls != CLS_ORG && gender_fits(c, want) &&
+			if (c->cls != CLS_ORG && m->cand != owner && gender_fits(c, want) &&
 			    (role_holds(doc, m->role_first, m->role_last, head) ||
-			     role_holds(doc, c->role_first, c->role_last, head))) {
+			     role_holds(doc, c->role_first, c->role_last, head) ||
+			     role_holds(doc, m->apos_first, m->apos_last, head))) {
 				int p = party ? cand_party(doc, nm, m->cand) : 0;
 				if (!p || p == party)
 					return m->cand;
@@ -1771,7 +1929,9 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 		}
 		for (size_t i = at, seen = 0; i < nm->nm && seen < MENTION_REACH; i++, seen++) {
 			const name_mention *m = &nm->m[i];
-			if (nm->c[m->cand].cls != CLS_ORG && role_holds(doc, m->role_first, m->role_last, head)) {
+			if (nm->c[m->cand].cls != CLS_ORG && m->cand != owner && gender_fits(&nm->c[m->cand], want) &&
+			    (role_holds(doc, m->role_first, m->role_last, head) ||
+			     role_holds(doc, m->apos_first, m->apos_last, head))) {
 				int p = party ? cand_party(doc, nm, m->cand) : 0;
 				if (!p || p == party)
 					return m->cand;
@@ -1790,15 +1950,9 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 		}
 		return best;
 	}
-	for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++) {
-		const name_mention *m = &nm->m[i];
-		const name_cand *c = &nm->c[m->cand];
-		if (c->cls != CLS_ORG)
-			continue;
-		for (size_t t = c->best_first; t < c->best_last; t++)
-			if (doc->tokens[t].word == doc->tokens[head].word)
-				return m->cand;
-	}
+	long k = org_by_description(doc, nm, first, last, head, -1, false);
+	if (k >= 0)
+		return k;
 	for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++)
 		if (nm->c[nm->m[i].cand].cls == CLS_ORG)
 			return nm->m[i].cand;
@@ -1976,7 +2130,7 @@ static ws_status resolve_campaign(ws_doc *doc, names *nm, size_t index, size_t f
 	if (head >= last)
 		return WS_OK;
 	if (head > first && capitalized_word(doc, head - 1) && !not_name(doc, head - 1)) {
-		name_mention probe = {(uint32_t)(head - 1), (uint32_t)head, 0, 0, -1, 0, CLS_UNKNOWN, 0};
+		name_mention probe = {(uint32_t)(head - 1), (uint32_t)head, 0, 0, -1, 0, CLS_UNKNOWN, 0, 0, 0};
 		long k = match_cand(doc, nm, &probe, 0);
 		if (k >= 0 && nm->c[k].cls != CLS_ORG)
 			return campaign_entity(doc, nm, k, head, entity);
@@ -2037,6 +2191,7 @@ static long same_noun_speaker(const ws_doc *doc, size_t index, size_t first, siz
 	if (!person && !made && !in_list(doc, head, org_nouns))
 		return -1;
 	size_t start = doc->tokens[first].start;
+	int want = person ? description_gender(doc, first, last) : 0;
 	for (size_t a = index, seen = 0; a-- > 0 && seen < PRONOUN_REACH; seen++) {
 		const ws_attr_work *w = &doc->attrs[a];
 		long sp = w->pub.speaker;
@@ -2050,10 +2205,69 @@ static long same_noun_speaker(const ws_doc *doc, size_t index, size_t first, siz
 		    !((h < l && doc->tokens[h].word == doc->tokens[head].word) || role_holds(doc, f, l, head)))
 			continue;
 		ws_entity_kind kind = doc->entities[sp].pub.kind;
+		ws_gender g = doc->entities[sp].pub.gender;
+		if (want && g != WS_GENDER_UNKNOWN && (g == WS_GENDER_MALE) != (want > 0))
+			continue;
 		if (made || (person ? kind == WS_ENTITY_PERSON : kind == WS_ENTITY_ORGANIZATION))
 			return sp;
 	}
 	return -1;
+}
+
+/* Kin, and the gender each names. */
+static const struct kin_word {
+	const char *word;
+	int gender;
+} kin_words[] = {
+	{"wife", -1}, {"ex-wife", -1}, {"widow", -1}, {"husband", 1}, {"ex-husband", 1}, {"widower", 1},
+	{"son", 1}, {"daughter", -1}, {"mother", -1}, {"father", 1}, {"brother", 1}, {"sister", -1},
+	{"niece", -1}, {"nephew", 1}, {"grandson", 1}, {"granddaughter", -1}, {"grandmother", -1},
+	{"grandfather", 1}, {"uncle", 1}, {"aunt", -1}, {"stepson", 1}, {"stepdaughter", -1},
+	{"stepmother", -1}, {"stepfather", 1}, {NULL, 0}};
+
+/* The gender of the kin noun at token i (+1, -1), or 0 when it is none. */
+static int kin_gender(const ws_doc *doc, size_t i)
+{
+	for (size_t k = 0; kin_words[k].word; k++)
+		if (in_list(doc, i, (const char *const[]){kin_words[k].word, NULL}))
+			return kin_words[k].gender;
+	return 0;
+}
+
+/* "Keith Dell's wife", "his ex-wife": a relative of a person named in the
+ * source or by its possessive pronoun.  The relative is the person of the
+ * same surname and the kin's gender whom the article names most ("Rakeyia
+ * Dell"), never the possessor; *kin says whether the source is such a
+ * description at all (then, unresolved, it is nobody the article names). */
+static long resolve_kin(ws_doc *doc, names *nm, size_t index, size_t first, size_t last, bool *kin)
+{
+	*kin = false;
+	size_t head = head_noun(doc, first, last);
+	int g = head < last ? kin_gender(doc, head) : 0;
+	if (!g)
+		return -1;
+	long owner = -1;
+	for (size_t i = mention_at(nm, first); i < nm->nm && nm->m[i].last <= head; i++)
+		if (possessive(doc, nm->m[i].last - 1))
+			owner = nm->m[i].cand;
+	if (owner < 0 && in_list(doc, first, (const char *const[]){"his", "her", NULL})) {
+		long cand = -1;
+		resolve_pronoun(doc, nm, index, first, true, pronoun_gender(doc, first), &cand);
+		owner = cand;
+	}
+	if (owner < 0 || nm->c[owner].cls == CLS_ORG)
+		return -1;
+	*kin = true;
+	long best = -1;
+	for (size_t k = nm->nc > CAND_REACH ? nm->nc - CAND_REACH : 0; k < nm->nc; k++) {
+		const name_cand *c = &nm->c[k];
+		if ((long)k == owner || c->cls == CLS_ORG || c->last_key != nm->c[owner].last_key || c->words < 2 ||
+		    gender_sign(c) != g)
+			continue;
+		if (best < 0 || c->count > nm->c[best].count)
+			best = (long)k;
+	}
+	return best;
 }
 
 static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
@@ -2087,7 +2301,16 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	ws_status st = WS_OK;
 	size_t possessed = last, lead_first = 0, lead_last = 0;
 	long hm = -1;
-	if (p.pronoun_person || p.pronoun_group) {
+	bool kin = false;
+	if (!p.pronoun_person && !p.pronoun_group && !p.relative && last - first >= 2 &&
+	    ((cand = resolve_kin(doc, nm, index, first, last, &kin)) >= 0 || kin)) {
+		/* a relative: the person found, else as written below */
+		p.name_first = p.name_last = 0;
+		p.role_first = first;
+		p.role_last = last;
+		while (p.role_first < p.role_last && not_name(doc, p.role_first))
+			p.role_first++;
+	} else if (p.pronoun_person || p.pronoun_group) {
 		int want = pronoun_gender(doc, first);
 		entity = resolve_pronoun(doc, nm, index, first, p.pronoun_person, want, &cand);
 	} else if (p.relative) {
@@ -2123,7 +2346,18 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		const name_mention *m = &nm->m[hm];
 		cand = m->cand;
 		size_t noun = possessed;
-		if (noun < last && in_list(doc, noun, campaign_nouns) && nm->c[cand].cls != CLS_ORG) {
+		long part = -1;
+		if (noun < last && in_list(doc, noun, org_nouns) && !in_list(doc, noun, document_nouns) &&
+		    !in_list(doc, noun, campaign_nouns))
+			part = org_by_description(doc, nm, first, last, noun, cand, true);
+		if (part >= 0) {
+			/* "A House panel": the committee the article names, not
+			 * the House */
+			st = cand_entity(doc, nm, part, &entity);
+			if (st != WS_OK)
+				return st;
+			cand = -1;
+		} else if (noun < last && in_list(doc, noun, campaign_nouns) && nm->c[cand].cls != CLS_ORG) {
 			st = campaign_entity(doc, nm, cand, noun, &entity);
 			if (st != WS_OK)
 				return st;
@@ -2186,7 +2420,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		for (size_t i = p.name_first; place && i < p.name_last; i++)
 			place = doc->ner[i] == 5 || doc->ner[i] == 6;
 		name_mention probe = {(uint32_t)p.name_first, (uint32_t)p.name_last, 0, 0, -1, 0,
-				      (uint8_t)(place || has_org_word(doc, p.name_first, p.name_last) ? CLS_ORG : CLS_UNKNOWN), 0};
+				      (uint8_t)(place || has_org_word(doc, p.name_first, p.name_last) ? CLS_ORG : CLS_UNKNOWN), 0, 0, 0};
 		long k = p.name_first < p.name_last ? match_cand(doc, nm, &probe, 0) : -1;
 		if (k >= 0) {
 			/* a name the tagger missed here but found elsewhere */
@@ -2335,6 +2569,7 @@ ws_status ws_speakers_rank_rows(ws_doc *doc, ws_rank_row_fn *row, void *ctx)
 	if (st == WS_OK)
 		st = group_names(doc, &nm);
 	if (st == WS_OK) {
+		read_appositives(doc, &nm);
 		read_gender(doc, &nm);
 		for (size_t a = 0; a < doc->nattrs && st == WS_OK; a++)
 			st = resolve_source(doc, &nm, a);
@@ -2380,6 +2615,7 @@ ws_status ws_speakers_resolve(ws_doc *doc)
 	if (st == WS_OK)
 		st = group_names(doc, &nm);
 	if (st == WS_OK) {
+		read_appositives(doc, &nm);
 		read_gender(doc, &nm);
 		for (size_t a = 0; a < doc->nattrs && st == WS_OK; a++)
 			st = resolve_source(doc, &nm, a);
