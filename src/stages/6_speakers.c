@@ -401,6 +401,8 @@ typedef struct names {
 	int32_t *entity_cand;           /* per entity, its candidate or -1 */
 	size_t entity_cap;
 	bool rule_pronouns;             /* the ranker off: how its training rows are made */
+	bool police_read;               /* police_first, police_last found (police_phrase) */
+	size_t police_first, police_last;
 } names;
 
 /* Titles, offices and descriptive words that stand before a person's name
@@ -1697,6 +1699,12 @@ static size_t head_noun(const ws_doc *doc, size_t first, size_t last)
 		if (i > first && in_list(doc, i, (const char *const[]){"of", "who", "which", "that", "for", "at", "in", "with",
 								   "from", "on", "by", NULL}))
 			break;
+		/* "A union representing flight attendants": a participle after
+		 * the noun starts what qualifies it */
+		if (head < last && t->kind == WS_TOK_WORD && t->end - t->start > 4 &&
+		    memcmp(doc->text + t->end - 3, "ing", 3) == 0 &&
+		    (in_list(doc, head, person_nouns) || in_list(doc, head, org_nouns)))
+			break;
 		if (t->kind == WS_TOK_WORD)
 			head = i;
 	}
@@ -2270,6 +2278,43 @@ static long resolve_kin(ws_doc *doc, names *nm, size_t index, size_t first, size
 	return best;
 }
 
+/* "Police said": the force the article names as "<Place> police" or
+ * "<Place> Police" ("Charlotte-Mecklenburg police"), its tokens in *pf,
+ * *pl; false for none.  Read once per document, so that many police
+ * sources stay linear. */
+static bool police_phrase(const ws_doc *doc, names *nm, size_t *pf, size_t *pl)
+{
+	if (!nm->police_read) {
+		nm->police_read = true;
+		nm->police_first = nm->police_last = 0;
+		for (size_t i = 1; i < doc->ntokens; i++) {
+			if (!in_list(doc, i, (const char *const[]){"police", NULL}) || !capitalized_word(doc, i - 1) ||
+			    (doc->tokens[i - 1].flags & WS_TF_SENT_START) || title_word(doc, i - 1) ||
+			    not_name(doc, i - 1) || possessive(doc, i - 1))
+				continue;
+			size_t f = i - 1;
+			while (f > 0 && capitalized_word(doc, f - 1) && !(doc->tokens[f].flags & WS_TF_SENT_START) &&
+			       !title_word(doc, f - 1) && !not_name(doc, f - 1) && !possessive(doc, f - 1) && i - f < 4)
+				f--;
+			nm->police_first = f;
+			nm->police_last = i + 1;
+			break;
+		}
+	}
+	*pf = nm->police_first;
+	*pl = nm->police_last;
+	return *pl > *pf;
+}
+
+/* Is the source [first, last) the police and nothing more ("Police",
+ * "the police")? */
+static bool bare_police(const ws_doc *doc, size_t first, size_t last)
+{
+	while (first < last && not_name(doc, first))
+		first++;
+	return last == first + 1 && in_list(doc, first, (const char *const[]){"police", NULL});
+}
+
 static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 {
 	ws_attr_work *w = &doc->attrs[index];
@@ -2377,6 +2422,17 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		/* the name that opens the source, looked up below */
 		p.name_first = lead_first;
 		p.name_last = lead_last;
+	} else if (bare_police(doc, first, last) && police_phrase(doc, nm, &lead_first, &lead_last)) {
+		size_t off;
+		if (!pool_add(doc, doc->tokens[lead_first].start, doc->tokens[lead_last - 1].end, &off))
+			return WS_ERR_NOMEM;
+		entity = find_by_name(doc, pool(doc, off));
+		doc->strings_len = off;
+		if (entity < 0)
+			st = new_entity(doc, doc->tokens[lead_first].start, doc->tokens[lead_last - 1].end, 0, 0,
+					WS_ENTITY_ORGANIZATION, &entity);
+		if (st != WS_OK)
+			return st;
 	} else if ((entity = same_noun_speaker(doc, index, first, last)) >= 0) {
 		/* the thing or the person a source before it named */
 	} else {
