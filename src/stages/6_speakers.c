@@ -2435,6 +2435,10 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		/* the name that opens the source, looked up below */
 		p.name_first = lead_first;
 		p.name_last = lead_last;
+	} else if (p.name_first < p.name_last && p.name_first > head_noun(doc, first, last) &&
+		   doc->tokens[p.name_first - 1].kind == WS_TOK_PUNCT && doc->text[doc->tokens[p.name_first - 1].start] == ',') {
+		/* "The minister, Alexis Rigas,": the name in the appositive,
+		 * which the tagger missed, looked up below */
 	} else if (bare_police(doc, first, last) && police_phrase(doc, nm, &lead_first, &lead_last)) {
 		size_t off;
 		if (!pool_add(doc, doc->tokens[lead_first].start, doc->tokens[lead_last - 1].end, &off))
