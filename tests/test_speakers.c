@@ -275,6 +275,29 @@ static void test_name_variants_are_one_entity(void **state)
 	assert_int_equal(entity(0)->kind, WS_ENTITY_PERSON);
 }
 
+/* One name in Unicode's two forms in one article is one entity: "Zoë"
+ * composed (U+00EB) and decomposed (e + U+0308), and a surname whose
+ * marks come decomposed after the full name composed. */
+static void test_unicode_forms_are_one_entity(void **state)
+{
+	analyze("Zo\xC3\xAB N\xC3\xAD Bhriain said she would keep the clinic open.\n\n"
+		"The board met on Friday. Zoe\xCC\x88 N\xC3\xAD Bhriain said the vote would wait.");
+	assert_int_equal(ws_doc_attribution_count(doc), 2);
+	assert_int_equal(ws_doc_entity_count(doc), 1);
+	assert_string_equal(entity(0)->name, "Zo\xC3\xAB N\xC3\xAD Bhriain");
+	assert_int_equal(entity(0)->attribution_count, 2);
+	assert_int_equal(entity(0)->gender, WS_GENDER_FEMALE);
+
+	analyze("Tom\xC3\xA1\xC5\xA1 Dvo\xC5\x99\xC3\xA1k said the vote would wait.\n\n"
+		"Mr. Dvor\xCC\x8C" "a\xCC\x81k told reporters that the budget was short.");
+	assert_int_equal(ws_doc_entity_count(doc), 1);
+	assert_string_equal(entity(0)->name, "Tom\xC3\xA1\xC5\xA1 Dvo\xC5\x99\xC3\xA1k");
+	assert_string_equal(entity(0)->role, "");
+	assert_int_equal(entity(0)->attribution_count, 2);
+	assert_int_equal(entity(0)->mention_count, 2);
+	assert_int_equal(entity(0)->gender, WS_GENDER_MALE);
+}
+
 /* No evidence, no gender; an organization has none. */
 static void test_gender_unknown_without_evidence(void **state)
 {
@@ -331,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_error_classes_rules),
 		cmocka_unit_test(test_they_is_not_one_person),
 		cmocka_unit_test(test_name_variants_are_one_entity),
+		cmocka_unit_test(test_unicode_forms_are_one_entity),
 		cmocka_unit_test(test_gender_unknown_without_evidence),
 		cmocka_unit_test(test_sourceless_attribution_continues_previous_speaker),
 	};
@@ -339,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_error_classes_learned),
 		cmocka_unit_test(test_they_is_not_one_person),
 		cmocka_unit_test(test_name_variants_are_one_entity),
+		cmocka_unit_test(test_unicode_forms_are_one_entity),
 		cmocka_unit_test(test_gender_unknown_without_evidence),
 	};
 	int failed = cmocka_run_group_tests_name("rules", tests, setup, teardown);

@@ -36,6 +36,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* Titles that precede a name and belong to the role, not the name. */
 static const char *const titles[] = {
@@ -166,7 +167,51 @@ static bool pool_empty_string(ws_doc *doc, size_t *offset)
 
 static const char *pool(const ws_doc *doc, size_t offset) { return doc->strings + offset; }
 
-static bool same_text_ci(const char *a, const char *b)
+/* Names are compared in Unicode's composed form (NFC, by utf8proc), so
+ * that one name typed two ways in one article ("Zoë" with U+00EB, and
+ * "Zoe" + U+0308 from another source's copy) is one person.  The token
+ * hashes of stage 1 are of the bytes as written; for ASCII, which has one
+ * form only, the two agree, so the conversion runs for the rare word
+ * beyond ASCII only. */
+
+/* s[0..n) in NFC into out (cap bytes): its length, or SIZE_MAX when it
+ * does not fit or is no valid UTF-8 (then it is compared as written). */
+static size_t nfc(const char *s, size_t n, char *out, size_t cap)
+{
+	utf8proc_int32_t cps[64];
+	utf8proc_ssize_t k = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, cps, 64,
+						UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (k < 0 || k > 64)
+		return SIZE_MAX;
+	k = utf8proc_normalize_utf32(cps, k, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (k < 0)
+		return SIZE_MAX;
+	size_t len = 0;
+	for (utf8proc_ssize_t i = 0; i < k; i++) {
+		if (len + 4 > cap)
+			return SIZE_MAX;
+		len += (size_t)utf8proc_encode_char(cps[i], (utf8proc_uint8_t *)out + len);
+	}
+	return len;
+}
+
+static bool ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* The hash of a name word, as ws_word_hash of its NFC form. */
+static uint32_t name_hash(const char *s, size_t n)
+{
+	char buf[256];
+	size_t m = ascii(s, n) ? SIZE_MAX : nfc(s, n, buf, sizeof buf);
+	return m == SIZE_MAX ? ws_word_hash(s, n) : ws_word_hash(buf, m);
+}
+
+static bool same_ascii_ci(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++) {
 		char x = *a, y = *b;
@@ -176,6 +221,21 @@ static bool same_text_ci(const char *a, const char *b)
 			return false;
 	}
 	return *a == *b;
+}
+
+/* Are two names the same, letter case in ASCII and Unicode's forms
+ * aside? */
+static bool same_text_ci(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (ascii(a, na) && ascii(b, nb))
+		return same_ascii_ci(a, b);
+	char x[256], y[256];
+	size_t mx = nfc(a, na, x, sizeof x - 1), my = nfc(b, nb, y, sizeof y - 1);
+	if (mx == SIZE_MAX || my == SIZE_MAX)
+		return same_ascii_ci(a, b);
+	x[mx] = y[my] = '\0';
+	return same_ascii_ci(x, y);
 }
 
 /* The last word of a pooled name (after its last space). */
@@ -347,7 +407,7 @@ static ws_status new_entity(ws_doc *doc, size_t name_start, size_t name_end, siz
 		return WS_ERR_NOMEM;
 	e->pub.kind = kind;
 	e->cand = -1;
-	e->last_word = ws_word_hash(last_word(pool(doc, e->name_off)), strlen(last_word(pool(doc, e->name_off))));
+	e->last_word = name_hash(last_word(pool(doc, e->name_off)), strlen(last_word(pool(doc, e->name_off))));
 	*out = (long)doc->nentities++;
 	return WS_OK;
 }
@@ -616,7 +676,7 @@ static uint32_t key_of(const ws_doc *doc, size_t i)
 	for (size_t j = 0; j < n && k < sizeof buf; j++)
 		if (w[j] != '.')
 			buf[k++] = w[j];
-	return ws_word_hash(buf, k);
+	return name_hash(buf, k);
 }
 
 /* A middle initial ("M." in "Ann M. Hale"): one letter, with or without its
@@ -1407,7 +1467,7 @@ static ws_status cand_entity(ws_doc *doc, names *nm, long k, long *out)
 											: WS_ENTITY_UNKNOWN;
 	e->pub.gender = e->pub.kind == WS_ENTITY_ORGANIZATION ? WS_GENDER_UNKNOWN : cand_gender(c);
 	const char *name = pool(doc, e->name_off);
-	e->last_word = ws_word_hash(last_word(name), strlen(last_word(name)));
+	e->last_word = name_hash(last_word(name), strlen(last_word(name)));
 	c->entity = (int32_t)doc->nentities;
 	e->cand = (int32_t)k;
 	*out = (long)doc->nentities++;
@@ -1443,7 +1503,7 @@ static ws_status campaign_entity(ws_doc *doc, names *nm, long k, size_t noun, lo
 	if (!pool_add_cstr(doc, buf, &e->name_off) || !pool_empty_string(doc, &e->role_off))
 		return WS_ERR_NOMEM;
 	e->pub.kind = WS_ENTITY_ORGANIZATION;
-	e->last_word = ws_word_hash(last_word(buf), strlen(last_word(buf)));
+	e->last_word = name_hash(last_word(buf), strlen(last_word(buf)));
 	e->cand = -2; /* named after a candidate, not one */
 	c->campaign = (int32_t)doc->nentities;
 	*out = (long)doc->nentities++;
@@ -2570,15 +2630,17 @@ static ws_status collect_mentions(ws_doc *doc)
 		extent[i] = 0;
 		if (!capitalized)
 			continue;
+		const ws_token *t = &doc->tokens[i];
+		uint32_t word = beyond_ascii(doc, i) ? name_hash(doc->text + t->start, t->end - t->start) : t->word;
 		size_t lo = 0, hi = nkeys;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			if (keys[mid].hash < doc->tokens[i].word)
+			if (keys[mid].hash < word)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo < nkeys && keys[lo].hash == doc->tokens[i].word)
+		if (lo < nkeys && keys[lo].hash == word)
 			owner[i] = keys[lo].entity; /* the first entity of that name */
 	}
 	ws_mem_release(&doc->allocator, keys);
