@@ -88,7 +88,7 @@ static const char *const not_names[] = {
 	"another", "one", "two", "three", "according", "meanwhile", "however", "still", "yet", "so", "said",
 	"says", "told", "added", "asked", "say", "not", "no", "if", "when", "whether", "while", "after", "before",
 	"as", "what", "why", "how", "where", "there", "here", "now", "then",
-	"even", "also", "only", "both", "all", "each", "every", "everyone", "everything", "nothing", "nobody",
+	"even", "also", "only", "like", "both", "all", "each", "every", "everyone", "everything", "nothing", "nobody",
 	"someone", "something", "anyone", "anything", "most", "few", "several", "neither", "either", NULL};
 
 /* Days and months: capitalized, never a speaker's name ("an ABC7 poll
@@ -2455,10 +2455,19 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	} else if (last - first >= 2 && in_list(doc, first, possessive_pronouns) &&
 		   (hm = head_mention(doc, nm, first, last, &possessed)) < 0 &&
 		   !in_list(doc, head_noun(doc, first, last), person_nouns)) {
-		/* "His guest list", "its report": whoever the possessive is */
+		/* "His guest list", "its report": whoever the possessive is;
+		 * "her campaign" is her campaign's */
 		int want = pronoun_gender(doc, first);
 		bool person = !in_list(doc, first, (const char *const[]){"its", "their", NULL});
 		entity = resolve_pronoun(doc, nm, index, first, person, want, &cand);
+		size_t noun = head_noun(doc, first, last);
+		if (person && entity == -2 && cand >= 0 && noun < last && in_list(doc, noun, campaign_nouns) &&
+		    nm->c[cand].cls != CLS_ORG) {
+			st = campaign_entity(doc, nm, cand, noun, &entity);
+			if (st != WS_OK)
+				return st;
+			cand = -1;
+		}
 	} else if ((hm = head_mention(doc, nm, first, last, &possessed)) >= 0 &&
 		   (!lead_name(doc, nm, first, last, &lead_first, &lead_last) || nm->m[hm].first < lead_last)) {
 		const name_mention *m = &nm->m[hm];
