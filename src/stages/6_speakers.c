@@ -878,7 +878,10 @@ static void titles_before(const ws_doc *doc, name_mention *m)
 		size_t j = i - 1;
 		const ws_token *t = &doc->tokens[j];
 		bool title = title_word(doc, j);
-		bool joiner = in_list(doc, j, (const char *const[]){"of", NULL}) && j > 0 && title_word(doc, j - 1);
+		/* "Secretary of State", "Speaker of the House" */
+		bool joiner = (in_list(doc, j, (const char *const[]){"of", NULL}) && j > 0 && title_word(doc, j - 1)) ||
+			      (in_list(doc, j, (const char *const[]){"the", NULL}) && j > 1 &&
+			       in_list(doc, j - 1, (const char *const[]){"of", NULL}) && title_word(doc, j - 2));
 		if (!(title || joiner || (capitalized_word(doc, j) && !possessive(doc, j) && any_title)))
 			break;
 		if (t->flags & WS_TF_SENT_START && !title && !capitalized_word(doc, j))
@@ -1047,24 +1050,6 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 					j++;
 				cls = CLS_PERSON;
 			}
-			/* a person's name and the organization they write or work
-			 * for run together: "Cameron Easley for Morning Consult"
-			 * is Cameron Easley */
-			if (cls == CLS_ORG)
-				for (size_t k = i + 2; k + 1 < j && k <= i + 3; k++)
-					if (in_list(doc, k, (const char *const[]){"for", "of", "at", NULL})) {
-						if (!has_org_word(doc, i, k) && has_org_word(doc, k + 1, j) &&
-						    !(doc->tokens[i].flags & WS_TF_ALLCAPS)) {
-							bool plain = true;
-							for (size_t w = i; w < k; w++)
-								plain &= capitalized_word(doc, w) && !title_word(doc, w);
-							if (plain) {
-								j = k;
-								cls = CLS_UNKNOWN;
-							}
-						}
-						break;
-					}
 			/* ...and a name ending in an organization's word ("Lyle
 			 * Hotels", "Valley Ledger") is no person's */
 			if (cls == CLS_PERSON && j - i >= 2 && org_word(doc, j - 1))
@@ -1099,6 +1084,24 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 				j++;
 			cls = has_org_word(doc, i, j) ? CLS_ORG : CLS_UNKNOWN;
 		}
+		/* a person's name and the organization they write or work
+		 * for run together: "Cameron Easley for Morning Consult"
+		 * is Cameron Easley */
+		if (cls == CLS_ORG)
+			for (size_t k = i + 2; k + 1 < j && k <= i + 3; k++)
+				if (in_list(doc, k, (const char *const[]){"for", "of", "at", NULL})) {
+					if (!has_org_word(doc, i, k) && has_org_word(doc, k + 1, j) &&
+					    !(doc->tokens[i].flags & WS_TF_ALLCAPS)) {
+						bool plain = true;
+						for (size_t w = i; w < k; w++)
+							plain &= capitalized_word(doc, w) && !title_word(doc, w);
+						if (plain) {
+							j = k;
+							cls = CLS_UNKNOWN;
+						}
+					}
+					break;
+				}
 		size_t spelled = acronym_extent(doc, i, j);
 		if (spelled > j) {
 			j = spelled;
