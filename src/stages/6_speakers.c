@@ -1459,7 +1459,7 @@ static ws_status cand_entity(ws_doc *doc, names *nm, long k, long *out)
 	while (rf < rl && (not_name(doc, rf) || doc->tokens[rf].kind != WS_TOK_WORD))
 		rf++;
 	if (c->cls == CLS_ORG && rf < rl &&
-	    in_list(doc, rl - 1, (const char *const[]){"of", "for", "at", "with", "to", NULL}))
+	    in_list(doc, rl - 1, (const char *const[]){"of", "for", "at", "with", "to", "the", NULL}))
 		rf = rl;
 	bool ok = rf < rl ? pool_add(doc, doc->tokens[rf].start, doc->tokens[rl - 1].end, &e->role_off)
 			  : pool_empty_string(doc, &e->role_off);
