@@ -201,7 +201,7 @@ static const char committee[] = "The Republican National Committee said the ad w
 /* The classes fixed against PolNeAR dev's misses (docs/accuracy.md). */
 static const char acronym[] = "Thousands marched, according to the Alliance to Save Our Harbors "
 			      "(ASOH).\n\nASOH said it would march again in May.";
-static const char outlet[] = "\"The effect of the debate is small,\" wrote Dana Kirby for Morning Consult.";
+static const char outlet[] = "\"The effect of the debate is small,\" wrote Dana Kirby for Morning Ledger.";
 static const char opener[] = "Mark Dell said the port was open.\n\nEven Dell said the ships were late.";
 static const char last_campaign[] = "Ann Hale said the race was close.\n\nThe campaign said it would add staff in Ohio.";
 static const char her_campaign[] = "Ann Hale said the race was close.\n\nHer campaign said it would add staff in Ohio.";
@@ -231,8 +231,8 @@ static const char party[] = "Mark Dell said the fees were high. Democrat Ann Hal
 			    "the budget was sound.\n\nThe Republican said he would cut the fees.";
 static const char new_ad[] = "A new ad from the Harbor Party said the fees were too high. The Brackton Times reported "
 			     "that the ad cost little.\n\nThe ad also said that the mayor had lied.";
-static const char opening_name[] = "Ann Hale said the debate would be close. Aaron Kall said it would not.\n\n"
-				   "Kall -- co-editor of a book about Hale -- said the debate would be long.";
+static const char opening_name[] = "Ann Hale said the debate would be close. Ivo Pell said it would not.\n\n"
+				   "Pell -- co-editor of a book about Hale -- said the debate would be long.";
 static const char policy_center[] = "Leonard Ames, director of the Urban-Vale Tax Policy Center, said the plan would "
 				    "cost more.\n\nThe Tax Policy Center estimates that the top earners would pay more.";
 
@@ -260,7 +260,7 @@ static const expected_speaker both_models[] = {
 	/* an acronym in parentheses spells the name the tagger cut short */
 	{acronym, "ASOH", "Alliance to Save Our Harbors", "", U},
 	/* a person's name run into the outlet after "for" */
-	{outlet, "Dana Kirby", "Dana Kirby", "Morning Consult", F},
+	{outlet, "Dana Kirby", "Dana Kirby", "Morning Ledger", F},
 	/* a word that only opens a sentence is no part of a name */
 	{opener, "Dell", "Mark Dell", "", M},
 	/* the campaign of the person who spoke just before; "her campaign" */
@@ -283,6 +283,8 @@ static const expected_speaker both_models[] = {
 	{last_speaker, "The Ohio governor", "Mark Dell", "", M},
 	/* a role past a possessive is someone else's */
 	{daughter, "The governor", "Mark Dell", "Gov.", M},
+	/* a name that opens the source speaks, not a name in its aside */
+	{opening_name, "Pell", "Ivo Pell", "", U},
 };
 
 /* The rules' sources take more words here than the learned model's. */
@@ -311,8 +313,6 @@ static const expected_speaker learned_model[] = {
 	{party, "The Republican", "Mark Dell", "", M},
 	/* "the ad": the maker an earlier source named with the noun */
 	{new_ad, "The ad", "Harbor Party", "", U},
-	/* a name that opens the source speaks, not a name in its aside */
-	{opening_name, "Kall", "Aaron Kall", "", M},
 	/* a miscellaneous name with an organization's word is one */
 	{policy_center, "The Tax Policy Center", "Urban-Vale Tax Policy Center", "", U},
 	{"But Attorney General Ann Hale said the case was closed.", "Attorney General Ann Hale", "Ann Hale",

@@ -835,7 +835,7 @@ static void split_titles(const ws_doc *doc, name_mention *m)
 			m->honorific = 1;
 		else if (in_list(doc, i, (const char *const[]){"mrs", "mrs.", "ms", "ms.", "miss", NULL}))
 			m->honorific = -1;
-		/* "Speaker of the House Newt Gingrich": the chamber of an
+		/* "Speaker of the House Ann Hale": the chamber of an
 		 * office named before a person's name of two words */
 		bool chamber = m->cls != CLS_ORG && i + 2 < last && count_name_words(doc, i + 1, last) >= 2 &&
 			       in_list(doc, i, (const char *const[]){"house", "senate", NULL});
@@ -931,7 +931,7 @@ static bool headline_sentence(const ws_doc *doc, int32_t sentence)
 	return words >= 3 && 4 * capitals >= 3 * words;
 }
 
-/* "Alliance to Reclaim Our Schools (AROS)": where a name that the
+/* "Alliance to Save Our Harbors (ASOH)": where a name that the
  * tagger or the capitalized run cut short ("Alliance") really ends, when
  * the acronym in parentheses after it spells the initials of its words;
  * else last. */
@@ -991,7 +991,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 				j++;
 			/* a miscellaneous name with an organization's word in it is
 			 * an organization the tagger called otherwise ("the
-			 * Urban-Brookings Tax Policy Center") */
+			 * Urban-Vale Tax Policy Center") */
 			if (c == 4 && !has_org_word(doc, i, j)) {
 				i = j;
 				continue;
@@ -1039,7 +1039,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			}
 			/* a first name mistaken for an organization or a place
 			 * just before a person's name: "Cornell William Brooks" */
-			bool titled = false; /* "Chief Justice John" before "G. Roberts" */
+			bool titled = false; /* "Chief Justice Mara" before "K. Olsen" */
 			for (size_t k = i; k + 1 < j && !titled; k++)
 				titled = title_word(doc, k);
 			if (cls == CLS_ORG && (j == i + 1 || titled) && j < doc->ntokens && doc->ner[j] == 1 &&
@@ -1085,8 +1085,8 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			cls = has_org_word(doc, i, j) ? CLS_ORG : CLS_UNKNOWN;
 		}
 		/* a person's name and the organization they write or work
-		 * for run together: "Cameron Easley for Morning Consult"
-		 * is Cameron Easley */
+		 * for run together: "Dana Kirby for Morning Ledger" is
+		 * Dana Kirby */
 		if (cls == CLS_ORG)
 			for (size_t k = i + 2; k + 1 < j && k <= i + 3; k++)
 				if (in_list(doc, k, (const char *const[]){"for", "of", "at", NULL})) {
@@ -1454,7 +1454,7 @@ static ws_status cand_entity(ws_doc *doc, names *nm, long k, long *out)
 	/* the role never opens with a word that only opened the sentence
 	 * ("But Attorney General", "The"), and a person's title before an
 	 * organization's name is someone else's ("executive director of
-	 * AROS") */
+	 * ASOH") */
 	size_t rf = c->role_first, rl = c->role_last;
 	while (rf < rl && (not_name(doc, rf) || doc->tokens[rf].kind != WS_TOK_WORD))
 		rf++;
@@ -1762,7 +1762,7 @@ static size_t head_noun(const ws_doc *doc, size_t first, size_t last)
 		if (i > first && in_list(doc, i, (const char *const[]){"of", "who", "which", "that", "for", "at", "in", "with",
 								   "from", "on", "by", NULL}))
 			break;
-		/* "A union representing flight attendants": a participle after
+		/* "A union representing harbor pilots": a participle after
 		 * the noun starts what qualifies it */
 		if (head < last && t->kind == WS_TOK_WORD && t->end - t->start > 4 &&
 		    memcmp(doc->text + t->end - 3, "ing", 3) == 0 &&
@@ -1793,7 +1793,7 @@ static bool role_holds(const ws_doc *doc, size_t first, size_t last, size_t noun
 	const char *nw = doc->text + nt->start;
 	size_t nn = nt->end - nt->start;
 	/* what stands before a possessive is someone else's: the role "the
-	 * Republican nominee's eldest daughter" is a daughter's */
+	 * governor's eldest daughter" is a daughter's */
 	for (size_t i = last; i-- > first;)
 		if (possessive(doc, i)) {
 			first = i + 1;
@@ -1863,8 +1863,8 @@ static int description_gender(const ws_doc *doc, size_t first, size_t last)
 }
 
 /* The words in an organization's name that an organization's noun may
- * stand for: "the union" for the Association of Flight Attendants or
- * the United Mine Workers, "the panel" for a committee, "the newspaper"
+ * stand for: "the union" for the Association of Harbor Pilots or the
+ * United Dock Workers, "the panel" for a committee, "the newspaper"
  * for the Times.  Each row: the nouns, NULL, the name words, NULL. */
 static const char *const org_kinds[][24] = {
 	{"union", NULL, "union", "workers", "federation", "brotherhood", "teamsters", "association", "afl-cio", NULL},
@@ -1903,8 +1903,8 @@ static bool org_name_fits(const ws_doc *doc, const name_cand *c, size_t head)
 }
 
 /* How many of the words of [first, last) other than its head and little
- * words the name of candidate c holds: "Flight attendants' union" and the
- * Association of Flight Attendants share two. */
+ * words the name of candidate c holds: "harbor pilots' union" and the
+ * Association of Harbor Pilots share two. */
 static size_t shared_words(const ws_doc *doc, const name_cand *c, size_t first, size_t last, size_t head)
 {
 	size_t n = 0;
@@ -2089,9 +2089,9 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		} else if (unknown < 0)
 			unknown = (long)i;
 	}
-	/* a name that opens the source and ends its head ("Trump, appearing
-	 * after Clinton at the forum,", "Kall -- co-editor of a book on the
-	 * Donald --") is the speaker; the names after it are an aside */
+	/* a name that opens the source and ends its head ("Dell, appearing
+	 * after Hale at the forum,", "Pell -- co-editor of a book about Hale
+	 * --") is the speaker; the names after it are an aside */
 	long lead = mention_at(nm, first) < nm->nm ? (long)mention_at(nm, first) : -1;
 	if (lead >= 0 && lead != owner) {
 		const name_mention *m = &nm->m[lead];
@@ -2181,8 +2181,8 @@ static void source_role(const ws_doc *doc, const name_mention *m, size_t first, 
 }
 
 /* A name that opens a source and ends its head, which the tagger did
- * not find there ("Kall -- co-editor of a book on Trump --", "Ban Ki-moon,
- * the secretary general of the United Nations,"): its tokens in *lf,
+ * not find there ("Pell -- co-editor of a book about Hale --", "Ivo Pell,
+ * the secretary general of the Harbor Council,"): its tokens in *lf,
  * *ll, or false. */
 static bool lead_name(const ws_doc *doc, const names *nm, size_t first, size_t last, size_t *lf, size_t *ll)
 {
@@ -2191,7 +2191,7 @@ static bool lead_name(const ws_doc *doc, const names *nm, size_t first, size_t l
 		k++;
 	size_t e = k;
 	while (e < last && (capitalized_word(doc, e) || initial(doc, e)) && !title_word(doc, e) && !possessive(doc, e) &&
-	       (!(doc->tokens[e].flags & WS_TF_ABBREV) || initial(doc, e))) /* "Md., who watched" */
+	       (!(doc->tokens[e].flags & WS_TF_ABBREV) || initial(doc, e))) /* "Md., who watched" is no name */
 		e++;
 	if (e == k || e >= last || doc->tokens[e].kind != WS_TOK_PUNCT || !strchr(",(-", doc->text[doc->tokens[e].start]))
 		return false;
@@ -2204,7 +2204,7 @@ static bool lead_name(const ws_doc *doc, const names *nm, size_t first, size_t l
 }
 
 /* "The campaign", "the administration": whose.  The person named just
- * before the noun ("the Trump campaign" where the tagger took Trump for a
+ * before the noun ("the Dell campaign" where the tagger took Dell for a
  * place); else whichever comes later before the source: a campaign that
  * spoke, or "<person> campaign" / "<person>'s campaign" in the text. */
 static ws_status resolve_campaign(ws_doc *doc, names *nm, size_t index, size_t first, size_t last, long *entity)
@@ -2220,7 +2220,7 @@ static ws_status resolve_campaign(ws_doc *doc, names *nm, size_t index, size_t f
 			return campaign_entity(doc, nm, k, head, entity);
 	}
 	uint32_t noun = doc->tokens[head].word;
-	/* "Hillary Clinton said ... The campaign said": the campaign of the
+	/* "Ann Hale said ... The campaign said": the campaign of the
 	 * person who spoke just before */
 	for (size_t a = index; a-- > 0;) {
 		long sp = doc->attrs[a].pub.speaker;
@@ -2238,7 +2238,7 @@ static ws_status resolve_campaign(ws_doc *doc, names *nm, size_t index, size_t f
 		size_t t = m->last;
 		if (t < doc->ntokens && doc->tokens[t].kind == WS_TOK_WORD && !capitalized_word(doc, t) &&
 		    doc->tokens[t].word != noun && t + 1 < doc->ntokens)
-			t++; /* "Trump's presidential campaign" */
+			t++; /* "Hale's presidential campaign" */
 		if (nm->c[m->cand].cls != CLS_ORG && t < first && doc->tokens[t].word == noun) {
 			phrase = m->cand;
 			phrase_at = doc->tokens[t].start;
@@ -2260,8 +2260,8 @@ static ws_status resolve_campaign(ws_doc *doc, names *nm, size_t index, size_t f
 }
 
 /* A definite description whose noun an earlier source held ("A new ad
- * from the Trump campaign said ... The ad said", "A New York judge ...
- * The judge"): that source's speaker, or -1.  The kind must agree: a
+ * from the Harbor Party said ... The ad said", "An Ohio judge ... The
+ * judge"): that source's speaker, or -1.  The kind must agree: a
  * person's noun for a person, an organization's for an organization, and a
  * thing made for whoever made it. */
 static long same_noun_speaker(const ws_doc *doc, size_t index, size_t first, size_t last)
@@ -2284,7 +2284,7 @@ static long same_noun_speaker(const ws_doc *doc, size_t index, size_t first, siz
 		size_t f = ws_token_at(doc, w->pub.source.start), l = ws_token_at(doc, w->pub.source.end);
 		size_t h = head_noun(doc, f, l);
 		/* only a speaker the article names: "a union representing
-		 * flight attendants" is no better a name for "the union" */
+		 * harbor pilots" is no better a name for "the union" */
 		if (doc->entities[sp].cand == -1 ||
 		    !((h < l && doc->tokens[h].word == doc->tokens[head].word) || role_holds(doc, f, l, head)))
 			continue;
@@ -2318,9 +2318,9 @@ static int kin_gender(const ws_doc *doc, size_t i)
 	return 0;
 }
 
-/* "Keith Dell's wife", "his ex-wife": a relative of a person named in the
+/* "Mark Dell's wife", "his ex-wife": a relative of a person named in the
  * source or by its possessive pronoun.  The relative is the person of the
- * same surname and the kin's gender whom the article names most ("Rakeyia
+ * same surname and the kin's gender whom the article names most ("Rita
  * Dell"), never the possessor; *kin says whether the source is such a
  * description at all (then, unresolved, it is nobody the article names). */
 static long resolve_kin(ws_doc *doc, names *nm, size_t index, size_t first, size_t last, bool *kin)
@@ -2355,7 +2355,7 @@ static long resolve_kin(ws_doc *doc, names *nm, size_t index, size_t first, size
 }
 
 /* "Police said": the force the article names as "<Place> police" or
- * "<Place> Police" ("Charlotte-Mecklenburg police"), its tokens in *pf,
+ * "<Place> Police" ("Brackton police"), its tokens in *pf,
  * *pl; false for none.  Read once per document, so that many police
  * sources stay linear. */
 static bool police_phrase(const ws_doc *doc, names *nm, size_t *pf, size_t *pl)
@@ -2559,7 +2559,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	if (entity < 0 && !p.pronoun_person && !p.pronoun_group && !p.relative) {
 		/* nothing in the article's names: the source as written, the old
 		 * way (a name the tagger missed, a role, a group) */
-		/* a place the tagger named ("North Korea said") speaks as its
+		/* a place the tagger named ("Ruritania said") speaks as its
 		 * government: an organization, never a person of its last word */
 		bool place = doc->tagged && p.name_first < p.name_last;
 		for (size_t i = p.name_first; place && i < p.name_last; i++)
