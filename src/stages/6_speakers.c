@@ -13,17 +13,22 @@
  *      names grouped into candidates: full names first, then short forms,
  *      so that "Hale", "Mrs. Hale" and "Ann M. Hale" join "Ann Hale", and
  *      "the RNC" its expansion.  A candidate's canonical name is its
- *      fullest form without titles, initials or suffixes.
+ *      fullest form without titles, initials or suffixes.  Names the
+ *      tagger cut or mislabelled are mended first (an acronym in
+ *      parentheses, a title tagged an organization, a person run into
+ *      an outlet), and names are compared in Unicode's composed form.
  *   2. Gender.  Each person's gender is read from the article: the he or
  *      she after each mention, honorifics, gendered nouns, a common first
  *      name; then from the sources resolved to them.
  *   3. Sources.  A source with names speaks for the person among them (not
  *      a possessor: "Ferrell's communications director, Dana Ruiz"), a
- *      description for the candidate whose titles hold its head noun ("the
- *      senator"), "his statement" for whoever "his" is.  He and she are
- *      ranked by a model learned from silver coreference chains (see the
- *      ranker below); it, they and relatives follow rules.  A candidate
- *      that speaks becomes an entity.
+ *      description for the candidate whose titles or appositive hold its
+ *      head noun ("the senator"), else the latest speaker who fits it;
+ *      kin, organizations' nouns ("the union"), campaigns and the police
+ *      by rules of their own; "his statement" for whoever "his" is.  He
+ *      and she are ranked by a model learned from silver coreference
+ *      chains (see the ranker below); it, they and relatives follow rules.
+ *      A candidate that speaks becomes an entity.
  *
  * What resolves to no name becomes an entity of its own named as written
  * ("officials", kind group).  Then one pass over the tokens collects every
