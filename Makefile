@@ -303,7 +303,7 @@ $(BUILD)/tools/speaker_features: train/dump/speaker_features.c $(BUILD)/libwhosa
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -iquote src $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/libwhosaid.a $(LIB_LIBS)
 speaker-ranker: $(BUILD)/tools/speaker_features
-	$(BUILD)/tools/speaker_features $(MODEL) $(SHARED)/data/polnear/train/text/*.txt > $(BUILD)/speaker-rows.tsv
+	WHOSAID_MODEL_DIR=$(CURDIR)/models $(BUILD)/tools/speaker_features $(MODEL) $(SHARED)/data/polnear/train/text/*.txt > $(BUILD)/speaker-rows.tsv
 	$(PYTHON) tools/train_speaker_ranker.py --rows $(BUILD)/speaker-rows.tsv \
 		--conllu $(SHARED)/data/polnear/silver/train.conllu --coref $(SHARED)/data/polnear/silver/train.coref.jsonl \
 		--sources $(SHARED)/data/polnear/train/attributions --seed $(SEED) > src/stages/6_speakers_ranker.h.tmp

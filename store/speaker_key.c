@@ -18,7 +18,8 @@
  *      generational suffixes ("jr", "sr", "ii", "iii").
  *
  * Whether "Vance" alone is "JD Vance" depends on the article it appears
- * in, so that step belongs to the store, which sees the whole article.
+ * in, so that step belongs to the store, which sees the whole article; it
+ * is never guessed from other articles (docs/store.md says why).
  */
 #include "store/store.h"
 

@@ -82,7 +82,8 @@ typedef struct ws_entity_work {
 	size_t name_off, role_off;   /* into doc->strings */
 	size_t mention_first;        /* index into doc->mentions */
 	uint32_t last_word;          /* hash of the name's last word */
-	int32_t cand;                /* 6_speakers.c: the article's name it is, or -1 */
+	int32_t cand;                /* 6_speakers.c: the article's name it is, -2 a campaign
+	                                * named after one, or -1 */
 } ws_entity_work;
 
 struct ws_doc {
