@@ -552,18 +552,93 @@ static void json_entity(ws_out *o, const json_style *st, const ws_view *v, const
 	out_char(o, '}');
 }
 
-/* Splice the caller's pre-serialised members after "id".  Whitespace
- * outside strings is dropped, so members serialised over several lines
- * cannot break a JSON Lines record; when pretty, each top-level member gets
- * a line of its own.  Unbalanced brackets or an unterminated string are
- * rejected: they would make the whole record unreadable. */
-static ws_status json_extra(ws_out *o, const json_style *st, const char *extra, ws_error *err)
+/* The members of extra_json, read one at a time, for the JSON formats and
+ * the tables alike.  This checks the structure (a string key, a colon, a
+ * value whose brackets and strings are balanced) rather than every token:
+ * the command's members come from jansson, and a library caller's go back
+ * out as written. */
+typedef struct json_member {
+	const char *key;          /* between the key's quotes, escapes as written */
+	size_t key_len;
+	const char *value;        /* as written, without the white space around it */
+	size_t value_len;
+} json_member;
+
+static bool json_space(char c)
 {
-	bool in_string = false, escaped = false, empty = true, bad = false;
-	char last = ','; /* the last character outside strings at depth 0 */
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *skip_space(const char *p)
+{
+	while (json_space(*p))
+		p++;
+	return p;
+}
+
+/* Past the closing quote of the string whose opening quote is at p; NULL
+ * when it is not closed. */
+static const char *string_end(const char *p)
+{
+	for (p++; *p; p++) {
+		if (*p == '\\') {
+			if (!*++p)
+				return NULL;
+		} else if (*p == '"') {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* The member at *p, and *p moved past it: 1, or 0 at the end, or -1 when
+ * what is there is not a member. */
+static int member_next(const char **p, json_member *m)
+{
+	const char *s = skip_space(*p);
+	if (!*s)
+		return 0;
+	const char *key_end = *s == '"' ? string_end(s) : NULL;
+	if (!key_end)
+		return -1;
+	m->key = s + 1;
+	m->key_len = (size_t)(key_end - s) - 2;
+	s = skip_space(key_end);
+	if (*s != ':')
+		return -1;
+	s = skip_space(s + 1);
+	m->value = s;
 	long depth = 0;
-	for (const char *p = extra; *p; p++) {
-		char c = *p;
+	while (*s && (depth > 0 || *s != ',')) {
+		if (*s == '"') {
+			if (!(s = string_end(s)))
+				return -1;
+			continue;
+		}
+		if (*s == '{' || *s == '[')
+			depth++;
+		else if ((*s == '}' || *s == ']') && --depth < 0)
+			return -1;
+		s++;
+	}
+	const char *end = s;
+	while (end > m->value && json_space(end[-1]))
+		end--;
+	if (depth != 0 || end == m->value)
+		return -1;
+	m->value_len = (size_t)(end - m->value);
+	if (*s == ',' && !*skip_space(++s))
+		return -1; /* a comma with no member after it */
+	*p = s;
+	return 1;
+}
+
+/* A JSON value without the white space outside its strings. */
+static void json_compact_copy(ws_out *o, const char *s, size_t n)
+{
+	bool in_string = false, escaped = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
 		if (in_string) {
 			if (escaped)
 				escaped = false;
@@ -571,43 +646,35 @@ static ws_status json_extra(ws_out *o, const json_style *st, const char *extra, 
 				escaped = true;
 			else if (c == '"')
 				in_string = false;
-			out_char(o, c);
+		} else if (json_space(c)) {
 			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-			continue;
-		if (empty || (depth == 0 && c == ',')) {
-			if (last == ',' && c == ',') {
-				bad = true; /* an empty member */
-				break;
-			}
-			out_char(o, ',');
-			json_newline(o, st, 1);
-			empty = false;
-			if (c == ',') {
-				last = c;
-				continue;
-			}
-		}
-		if (c == '"') {
+		} else if (c == '"') {
 			in_string = true;
-		} else if (c == '{' || c == '[') {
-			depth++;
-		} else if (c == '}' || c == ']') {
-			if (--depth < 0) {
-				bad = true;
-				break;
-			}
-		} else if (depth == 0 && c == ':') {
-			out_cstr(o, st->colon);
-			last = c;
-			continue;
 		}
-		if (depth == 0)
-			last = c;
 		out_char(o, c);
 	}
-	if (bad || in_string || depth != 0 || (!empty && last == ','))
+}
+
+/* Splice the caller's pre-serialised members after "id".  Whitespace
+ * outside strings is dropped, so members serialised over several lines
+ * cannot break a JSON Lines record; when pretty, each top-level member gets
+ * a line of its own.  Members that are not members (an empty one, a key
+ * that is no string, unbalanced brackets, an unterminated string) are
+ * rejected: they would make the whole record unreadable. */
+static ws_status json_extra(ws_out *o, const json_style *st, const char *extra, ws_error *err)
+{
+	json_member m;
+	int r;
+	for (const char *p = extra; (r = member_next(&p, &m)) > 0;) {
+		out_char(o, ',');
+		json_newline(o, st, 1);
+		out_char(o, '"');
+		out_bytes(o, m.key, m.key_len);
+		out_char(o, '"');
+		out_cstr(o, st->colon);
+		json_compact_copy(o, m.value, m.value_len);
+	}
+	if (r < 0)
 		return fail(err, WS_ERR_ARGUMENT, "extra_json is not a list of JSON object members");
 	return WS_OK;
 }
@@ -841,86 +908,6 @@ static void table_offsets(ws_out *o, bool csv, const ws_view *v, ws_span s)
 	table_end_cell(o, csv, false);
 }
 
-/* The members of extra_json, read one at a time.  Like json_extra(), this
- * checks the structure (a string key, a colon, a value whose brackets and
- * strings are balanced) rather than every token: the command's members
- * come from jansson, and a library caller's go back out as written. */
-typedef struct json_member {
-	const char *key;          /* between the key's quotes, escapes as written */
-	size_t key_len;
-	const char *value;        /* as written, without the white space around it */
-	size_t value_len;
-} json_member;
-
-static bool json_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static const char *skip_space(const char *p)
-{
-	while (json_space(*p))
-		p++;
-	return p;
-}
-
-/* Past the closing quote of the string whose opening quote is at p; NULL
- * when it is not closed. */
-static const char *string_end(const char *p)
-{
-	for (p++; *p; p++) {
-		if (*p == '\\') {
-			if (!*++p)
-				return NULL;
-		} else if (*p == '"') {
-			return p + 1;
-		}
-	}
-	return NULL;
-}
-
-/* The member at *p, and *p moved past it: 1, or 0 at the end, or -1 when
- * what is there is not a member. */
-static int member_next(const char **p, json_member *m)
-{
-	const char *s = skip_space(*p);
-	if (!*s)
-		return 0;
-	const char *key_end = *s == '"' ? string_end(s) : NULL;
-	if (!key_end)
-		return -1;
-	m->key = s + 1;
-	m->key_len = (size_t)(key_end - s) - 2;
-	s = skip_space(key_end);
-	if (*s != ':')
-		return -1;
-	s = skip_space(s + 1);
-	m->value = s;
-	long depth = 0;
-	while (*s && (depth > 0 || *s != ',')) {
-		if (*s == '"') {
-			if (!(s = string_end(s)))
-				return -1;
-			continue;
-		}
-		if (*s == '{' || *s == '[')
-			depth++;
-		else if ((*s == '}' || *s == ']') && --depth < 0)
-			return -1;
-		s++;
-	}
-	const char *end = s;
-	while (end > m->value && json_space(end[-1]))
-		end--;
-	if (depth != 0 || end == m->value)
-		return -1;
-	m->value_len = (size_t)(end - m->value);
-	if (*s == ',' && !*skip_space(++s))
-		return -1; /* a comma with no member after it */
-	*p = s;
-	return 1;
-}
-
 /* The value of \uXXXX at p (its four digits), or -1. */
 static long hex4(const char *p)
 {
@@ -993,28 +980,6 @@ static void json_unescape(ws_out *o, const char *s, size_t n)
 			}
 		}
 		out_utf8(o, cp >= 0xD800 && cp < 0xE000 ? 0xFFFD : (unsigned long)cp);
-	}
-}
-
-/* A JSON value without the white space outside its strings. */
-static void json_compact_copy(ws_out *o, const char *s, size_t n)
-{
-	bool in_string = false, escaped = false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (in_string) {
-			if (escaped)
-				escaped = false;
-			else if (c == '\\')
-				escaped = true;
-			else if (c == '"')
-				in_string = false;
-		} else if (json_space(c)) {
-			continue;
-		} else if (c == '"') {
-			in_string = true;
-		}
-		out_char(o, c);
 	}
 }
 
