@@ -1312,55 +1312,32 @@ json_t *store_overview(store *st, char *why, size_t why_size)
 
 /* ------------------------------------------------------ one article */
 
+static json_t *mention_span(sqlite3_stmt *q, const void *unused)
+{
+	(void)unused;
+	return json_pack("{s:I, s:I, s:s?}", "start", (json_int_t)sqlite3_column_int64(q, 0), "end",
+			 (json_int_t)sqlite3_column_int64(q, 1), "text", column_text(q, 2));
+}
+
+static json_t *stored_entity(sqlite3_stmt *q, const void *st)
+{
+	json_t *mentions = rows_as_list((store *)st,
+					"SELECT start, \"end\", text FROM mentions WHERE entity_id = ?1 ORDER BY id",
+					sqlite3_column_int64(q, 0), mention_span, NULL);
+	if (!mentions)
+		return NULL;
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:I}", "name", column_text(q, 1), "role", column_text(q, 2),
+			 "kind", column_text(q, 3), "gender", column_text(q, 4), "mentions", mentions, "attributions",
+			 (json_int_t)sqlite3_column_int64(q, 5));
+}
+
 /* The entities of an article as the record has them; NULL on error. */
 static json_t *article_entities(store *st, sqlite3_int64 article)
 {
-	sqlite3_stmt *q = NULL, *m = NULL;
-	json_t *list = json_array();
-	int rc = SQLITE_ERROR;
-	if (!list || sqlite3_prepare_v2(st->db,
-					"SELECT id, name, role, kind, gender, attribution_count FROM entities"
-					" WHERE article_id = ?1 ORDER BY position",
-					-1, &q, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(st->db, "SELECT start, \"end\", text FROM mentions WHERE entity_id = ?1 ORDER BY id",
-			       -1, &m, NULL) != SQLITE_OK)
-		goto done;
-	sqlite3_bind_int64(q, 1, article);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		json_t *mentions = json_array();
-		sqlite3_bind_int64(m, 1, sqlite3_column_int64(q, 0));
-		int mrc = SQLITE_DONE;
-		while (mentions && (mrc = sqlite3_step(m)) == SQLITE_ROW) {
-			json_t *span = json_pack("{s:I, s:I, s:s?}", "start", (json_int_t)sqlite3_column_int64(m, 0), "end",
-						 (json_int_t)sqlite3_column_int64(m, 1), "text", column_text(m, 2));
-			if (!span || json_array_append_new(mentions, span) != 0) {
-				json_decref(mentions);
-				mentions = NULL;
-			}
-		}
-		sqlite3_reset(m);
-		if (mentions && mrc != SQLITE_DONE) {
-			json_decref(mentions);
-			mentions = NULL;
-		}
-		json_t *e = mentions ? json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:I}", "name", column_text(q, 1), "role",
-						 column_text(q, 2), "kind", column_text(q, 3), "gender",
-						 column_text(q, 4), "mentions", mentions, "attributions",
-						 (json_int_t)sqlite3_column_int64(q, 5))
-				     : NULL;
-		if (!e || json_array_append_new(list, e) != 0) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-done:
-	sqlite3_finalize(q);
-	sqlite3_finalize(m);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
+	return rows_as_list(st,
+			    "SELECT id, name, role, kind, gender, attribution_count FROM entities"
+			    " WHERE article_id = ?1 ORDER BY position",
+			    article, stored_entity, st);
 }
 
 static json_t *stored_record(sqlite3_stmt *q, const void *unused)
