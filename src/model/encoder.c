@@ -319,39 +319,31 @@ typedef int8_t v8b __attribute__((vector_size(8)));
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
-WS_INLINE v8 load8(const float *p)
-{
-	v8 v;
-	memcpy(&v, p, sizeof v);
-	return v;
-}
+/* Each piece of the forward pass is written once, as a macro, and
+ * instantiated for each build: the pieces of build `suffix` call that
+ * build's helpers by name (load8_portable, madd_avx2, ...), since Clang
+ * refuses to pass these vectors between functions built for different
+ * targets even when every call is inlined. */
+#define WS_MEMORY(suffix, attributes)                                                                       \
+	attributes WS_INLINE v8 load8_##suffix(const float *p)                                              \
+	{                                                                                                   \
+		v8 v;                                                                                       \
+		memcpy(&v, p, sizeof v);                                                                    \
+		return v;                                                                                   \
+	}                                                                                                   \
+	attributes WS_INLINE void store8_##suffix(float *p, v8 v) { memcpy(p, &v, sizeof v); }
 
-WS_INLINE void store8(float *p, v8 v) { memcpy(p, &v, sizeof v); }
+WS_INLINE v8 splat_portable(float x) { return (v8){x, x, x, x, x, x, x, x}; }
 
-/* tanh as a rational function, clamped where it is 1 to float precision
- * (the approximation Eigen uses; at most 3e-7 from tanh).  One division
- * and no exp, and it runs eight lanes at once. */
+/* The loops over a fixed handful of registers, unrolled so that their
+ * sums stay in registers. */
+#define WS_UNROLL _Pragma("GCC unroll 8")
 
-WS_INLINE v8 tanh8(v8 x)
-{
-	const v8 lim = (v8){0} + 7.90531110763549805f;
-	v8i hi = x > lim, lo = x < -lim; /* lanes all ones where true */
-	x = (v8)(((v8i)x & ~(hi | lo)) | ((v8i)lim & hi) | ((v8i)-lim & lo));
-	v8 x2 = x * x;
-	v8 p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-	p = p * x2 + -8.60467152213735e-11f;
-	p = p * x2 + 5.12229709037114e-08f;
-	p = p * x2 + 1.48572235717979e-05f;
-	p = p * x2 + 6.37261928875436e-04f;
-	p = p * x2 + 4.89352455891786e-03f;
-	p = p * x;
-	v8 q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-	q = q * x2 + 2.26843463243900e-03f;
-	q = q * x2 + 4.89352518554385e-03f;
-	return p / q;
-}
-
-WS_INLINE v8 sigmoid8(v8 x) { return tanh8(x * 0.5f) * 0.5f + 0.5f; }
+/* a * b + c.  ISO C mode does not let the compiler fuse the two, so the
+ * AVX2 build says so itself (one rounding, and one instruction where
+ * there were two on the loops' critical paths); the portable build
+ * rounds twice. */
+WS_INLINE v8 madd_portable(v8 a, v8 b, v8 c) { return a * b + c; }
 
 /* Eight int8 steps as floats.  GCC widens a generic vector of bytes one
  * byte at a time, so the AVX2 build uses the instruction that does all
@@ -363,112 +355,174 @@ WS_INLINE v8 widen_portable(const int8_t *p)
 	return __builtin_convertvector(__builtin_convertvector(q, v8i), v8);
 }
 
-/* The per-token input projections (n x 8 hidden): the bias plus one row
- * per input, each dequantised on the fly.  Eight columns at a time, the
- * sum kept in a register across the fifteen rows. */
-#define WS_PROJECT(name, widen)                                                                     \
-	WS_INLINE void name(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n, \
-			    float *proj)                                                            \
-	{                                                                                           \
-		size_t width = 2 * (size_t)e->gates;                                                \
-		const int8_t *rows[WS_INPUTS + 1];                                                  \
-		float scale[WS_INPUTS + 1];                                                         \
-		for (size_t t = 0; t < n; t++) {                                                    \
-			for (size_t k = 0; k <= WS_INPUTS; k++) {                                   \
-				uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];                   \
-				if (v >= e->nrows[k])                                               \
-					v = e->nrows[k] - 1;                                        \
-				rows[k] = e->rows[k] + (size_t)v * width;                           \
-				scale[k] = e->scales[k][v];                                         \
-			}                                                                           \
-			float *p = proj + t * width;                                                \
-			for (size_t j = 0; j < width; j += 8) {                                     \
-				v8 acc; /* memcpy, not load8: Clang refuses a vector */             \
-				memcpy(&acc, e->bias + j, sizeof acc); /* across targets */         \
-				for (size_t k = 0; k <= WS_INPUTS; k++)                             \
-					acc += widen(rows[k] + j) * scale[k];                       \
-				memcpy(p + j, &acc, sizeof acc);                                    \
-			}                                                                           \
-		}                                                                                   \
+/* tanh as a rational function, clamped where it is 1 to float precision
+ * (the approximation Eigen uses; at most 3e-7 from tanh).  One division
+ * and no exp, and it runs eight lanes at once. */
+#define WS_ACTIVATIONS(suffix, attributes)                                                                  \
+	/* p x + c, a step of Horner's rule */                                                              \
+	attributes WS_INLINE v8 horner_##suffix(v8 p, v8 x, float c)                                        \
+	{                                                                                                   \
+		return madd_##suffix(p, x, splat_##suffix(c));                                              \
+	}                                                                                                   \
+	attributes WS_INLINE v8 tanh8_##suffix(v8 x)                                                        \
+	{                                                                                                   \
+		const v8 lim = splat_##suffix(7.90531110763549805f);                                        \
+		v8i hi = x > lim, lo = x < -lim; /* lanes all ones where true */                            \
+		x = (v8)(((v8i)x & ~(hi | lo)) | ((v8i)lim & hi) | ((v8i)-lim & lo));                       \
+		v8 x2 = x * x;                                                                              \
+		v8 p = splat_##suffix(-2.76076847742355e-16f);                                              \
+		p = horner_##suffix(p, x2, 2.00018790482477e-13f);                                          \
+		p = horner_##suffix(p, x2, -8.60467152213735e-11f);                                         \
+		p = horner_##suffix(p, x2, 5.12229709037114e-08f);                                          \
+		p = horner_##suffix(p, x2, 1.48572235717979e-05f);                                          \
+		p = horner_##suffix(p, x2, 6.37261928875436e-04f);                                          \
+		p = horner_##suffix(p, x2, 4.89352455891786e-03f);                                          \
+		p = p * x;                                                                                  \
+		v8 q = splat_##suffix(1.19825839466702e-06f);                                               \
+		q = horner_##suffix(q, x2, 1.18534705686654e-04f);                                          \
+		q = horner_##suffix(q, x2, 2.26843463243900e-03f);                                          \
+		q = horner_##suffix(q, x2, 4.89352518554385e-03f);                                          \
+		return p / q;                                                                               \
+	}                                                                                                   \
+	attributes WS_INLINE v8 sigmoid8_##suffix(v8 x)                                                     \
+	{                                                                                                   \
+		return horner_##suffix(tanh8_##suffix(x * 0.5f), splat_##suffix(0.5f), 0.5f);               \
 	}
 
-WS_PROJECT(project_portable, widen_portable)
+/* The per-token input projections (n x 8 hidden): the bias plus one row
+ * per input, each dequantised on the fly.  Sixty-four columns at a time
+ * in eight registers, so that eight independent sums are in flight while
+ * each waits on its multiply-add (the width, 8 hidden, is a multiple of
+ * 64). */
+#define WS_PROJECT(suffix, attributes)                                                                      \
+	attributes WS_INLINE void project_##suffix(const ws_encoder *e, const ws_enc_input *in,             \
+					const uint32_t *words, size_t n, float *proj)                       \
+	{                                                                                                   \
+		size_t width = 2 * (size_t)e->gates;                                                        \
+		const int8_t *rows[WS_INPUTS + 1];                                                          \
+		v8 scale[WS_INPUTS + 1];                                                                    \
+		for (size_t t = 0; t < n; t++) {                                                            \
+			for (size_t k = 0; k <= WS_INPUTS; k++) {                                           \
+				uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];                           \
+				if (v >= e->nrows[k])                                                       \
+					v = e->nrows[k] - 1;                                                \
+				rows[k] = e->rows[k] + (size_t)v * width;                                   \
+				scale[k] = splat_##suffix(e->scales[k][v]);                                 \
+			}                                                                                   \
+			float *p = proj + t * width;                                                        \
+			for (size_t j = 0; j < width; j += 64) {                                            \
+				v8 acc[8];                                                                  \
+				WS_UNROLL for (size_t u = 0; u < 8; u++)                                    \
+					acc[u] = load8_##suffix(e->bias + j + 8 * u);                       \
+				for (size_t k = 0; k <= WS_INPUTS; k++)                                     \
+					WS_UNROLL for (size_t u = 0; u < 8; u++)                            \
+						acc[u] = madd_##suffix(widen_##suffix(rows[k] + j + 8 * u), \
+									       scale[k], acc[u]);           \
+				WS_UNROLL for (size_t u = 0; u < 8; u++)                                    \
+					store8_##suffix(p + j + 8 * u, acc[u]);                             \
+			}                                                                                   \
+		}                                                                                           \
+	}
+
+/* The recurrent product for gates [at, at + 8 blocks): z = pz + W h_prev,
+ * h_prev[k] times column k added to a register per eight gates (blocks a
+ * constant, so that the sums stay in registers). */
+#define WS_GATE_BLOCK(blocks, suffix)                                                                       \
+	do {                                                                                                \
+		v8 a[blocks];                                                                               \
+		WS_UNROLL for (size_t u = 0; u < (blocks); u++)                                             \
+			a[u] = load8_##suffix(pz + at + 8 * u);                                             \
+		for (size_t k = 0; h_prev && k < H; k++) {                                                  \
+			v8 hk = splat_##suffix(h_prev[k]);                                                  \
+			const float *col = W + k * G + at;                                                  \
+			WS_UNROLL for (size_t u = 0; u < (blocks); u++)                                     \
+				a[u] = madd_##suffix(load8_##suffix(col + 8 * u), hk, a[u]);                \
+		}                                                                                           \
+		WS_UNROLL for (size_t u = 0; u < (blocks); u++)                                             \
+			store8_##suffix(z + at + 8 * u, a[u]);                                              \
+	} while (0)
 
 /* One direction of the LSTM over n tokens: reads the projections at
  * column offset `half` (0 forward, 4 hidden backward), writes h per token
- * into hs (n x hidden).  z holds 4 hidden floats, c hidden. */
-WS_INLINE void lstm_body(const ws_encoder *e, const float *proj, size_t n, int dir, float *hs, float *z,
-			     float *c)
-{
-	size_t H = e->hidden, G = e->gates, width = 2 * G;
-	const float *W = e->recurrent[dir];
-	memset(c, 0, H * sizeof *c);
-	const float *h_prev = NULL;
-	for (size_t s = 0; s < n; s++) {
-		size_t t = dir == 0 ? s : n - 1 - s;
-		const float *pz = proj + t * width + (size_t)dir * G;
-		/* 32 gates at a time in four registers, h_prev[k] times column k
-		 * added to them; G is a multiple of 32 (hidden of 8) */
-		for (size_t j = 0; j < G; j += 32) {
-			v8 a0 = load8(pz + j), a1 = load8(pz + j + 8), a2 = load8(pz + j + 16), a3 = load8(pz + j + 24);
-			for (size_t k = 0; h_prev && k < H; k++) {
-				float hk = h_prev[k];
-				const float *col = W + k * G + j;
-				a0 += load8(col) * hk;
-				a1 += load8(col + 8) * hk;
-				a2 += load8(col + 16) * hk;
-				a3 += load8(col + 24) * hk;
-			}
-			store8(z + j, a0);
-			store8(z + j + 8, a1);
-			store8(z + j + 16, a2);
-			store8(z + j + 24, a3);
-		}
-		float *h = hs + t * H;
-		for (size_t j = 0; j < H; j += 8) {
-			v8 i = sigmoid8(load8(z + j)), f = sigmoid8(load8(z + H + j));
-			v8 g = tanh8(load8(z + 2 * H + j)), o = sigmoid8(load8(z + 3 * H + j));
-			v8 cj = f * load8(c + j) + i * g;
-			store8(c + j, cj);
-			store8(h + j, o * tanh8(cj));
-		}
-		h_prev = h;
+ * into hs (n x hidden).  z holds 4 hidden floats, c hidden.  The gates go
+ * 64 at a time (eight independent sums, as above); G is a multiple of
+ * 32, so a last block of 32 may remain. */
+#define WS_LSTM(suffix, attributes)                                                                         \
+	attributes WS_INLINE void lstm_##suffix(const ws_encoder *e, const float *proj, size_t n,           \
+						int dir, float *hs, float *z, float *c)                     \
+	{                                                                                                   \
+		size_t H = e->hidden, G = e->gates, width = 2 * G;                                          \
+		const float *W = e->recurrent[dir];                                                         \
+		memset(c, 0, H * sizeof *c);                                                                \
+		const float *h_prev = NULL;                                                                 \
+		for (size_t s = 0; s < n; s++) {                                                            \
+			size_t t = dir == 0 ? s : n - 1 - s;                                                \
+			const float *pz = proj + t * width + (size_t)dir * G;                               \
+			size_t at = 0;                                                                      \
+			for (; at + 64 <= G; at += 64)                                                      \
+				WS_GATE_BLOCK(8, suffix);                                                   \
+			if (at < G)                                                                         \
+				WS_GATE_BLOCK(4, suffix);                                                   \
+			float *h = hs + t * H;                                                              \
+			for (size_t j = 0; j < H; j += 8) {                                                 \
+				v8 i = sigmoid8_##suffix(load8_##suffix(z + j));                            \
+				v8 f = sigmoid8_##suffix(load8_##suffix(z + H + j));                        \
+				v8 g = tanh8_##suffix(load8_##suffix(z + 2 * H + j));                       \
+				v8 o = sigmoid8_##suffix(load8_##suffix(z + 3 * H + j));                    \
+				v8 cj = madd_##suffix(f, load8_##suffix(c + j), i * g);                     \
+				store8_##suffix(c + j, cj);                                                 \
+				store8_##suffix(h + j, o * tanh8_##suffix(cj));                             \
+			}                                                                                   \
+			h_prev = h;                                                                         \
+		}                                                                                           \
 	}
-}
 
-WS_INLINE void output_body(const ws_encoder *e, const float *hf, const float *hb, size_t n, float *emissions)
-{
-	size_t H = e->hidden, L = WS_ROLE_LABELS;
-	for (size_t t = 0; t < n; t++) {
-		v8 acc = load8(e->out_bias);
-		for (size_t k = 0; k < H; k++)
-			acc += load8(e->out + k * 8) * hf[t * H + k];
-		for (size_t k = 0; k < H; k++)
-			acc += load8(e->out + (H + k) * 8) * hb[t * H + k];
-		float lanes[8];
-		store8(lanes, acc);
-		memcpy(emissions + t * L, lanes, L * sizeof *lanes);
+/* The emissions: both directions' h through the output layer, four
+ * independent sums (over every fourth unit; hidden is a multiple of 8)
+ * added at the end. */
+#define WS_OUTPUT(suffix, attributes)                                                                       \
+	attributes WS_INLINE void output_##suffix(const ws_encoder *e, const float *hf,                     \
+					const float *hb, size_t n, float *emissions)                        \
+	{                                                                                                   \
+		size_t H = e->hidden, L = WS_ROLE_LABELS;                                                   \
+		for (size_t t = 0; t < n; t++) {                                                            \
+			v8 a[4] = {load8_##suffix(e->out_bias)};                                            \
+			for (size_t k = 0; k < 2 * H; k += 4) {                                             \
+				const float *h = k < H ? hf + t * H + k : hb + t * H + k - H;               \
+				WS_UNROLL for (size_t u = 0; u < 4; u++)                                    \
+					a[u] = madd_##suffix(load8_##suffix(e->out + (k + u) * 8),          \
+							     splat_##suffix(h[u]), a[u]);                   \
+			}                                                                                   \
+			float lanes[8];                                                                     \
+			store8_##suffix(lanes, (a[0] + a[1]) + (a[2] + a[3]));                              \
+			memcpy(emissions + t * L, lanes, L * sizeof *lanes);                                \
+		}                                                                                           \
 	}
-}
 
 size_t ws_encoder_work_floats(const ws_encoder *e, size_t n)
 {
 	return n * (2 * (size_t)e->gates + 2 * e->hidden) + e->gates + e->hidden;
 }
 
-#define WS_FORWARD(name, attributes, project)                                                  \
-	attributes static void name(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, \
-				    size_t n, float *work, float *emissions)                       \
-	{                                                                                           \
-		float *proj = work, *hf = proj + n * 2 * e->gates, *hb = hf + n * e->hidden;        \
-		float *z = hb + n * e->hidden, *c = z + e->gates;                                   \
-		project(e, in, words, n, proj);                                                     \
-		lstm_body(e, proj, n, 0, hf, z, c);                                                 \
-		lstm_body(e, proj, n, 1, hb, z, c);                                                 \
-		output_body(e, hf, hb, n, emissions);                                               \
+#define WS_FORWARD(suffix, attributes)                                                                      \
+	WS_MEMORY(suffix, attributes)                                                                       \
+	WS_ACTIVATIONS(suffix, attributes)                                                                  \
+	WS_PROJECT(suffix, attributes)                                                                      \
+	WS_LSTM(suffix, attributes)                                                                         \
+	WS_OUTPUT(suffix, attributes)                                                                       \
+	attributes static void forward_##suffix(const ws_encoder *e, const ws_enc_input *in,                \
+						const uint32_t *words, size_t n, float *work,               \
+						float *emissions)                                           \
+	{                                                                                                   \
+		float *proj = work, *hf = proj + n * 2 * e->gates, *hb = hf + n * e->hidden;                \
+		float *z = hb + n * e->hidden, *c = z + e->gates;                                           \
+		project_##suffix(e, in, words, n, proj);                                                    \
+		lstm_##suffix(e, proj, n, 0, hf, z, c);                                                     \
+		lstm_##suffix(e, proj, n, 1, hb, z, c);                                                     \
+		output_##suffix(e, hf, hb, n, emissions);                                                   \
 	}
 
-WS_FORWARD(forward_portable, , project_portable)
+WS_FORWARD(portable, )
 
 /* On x86-64 the same code is compiled a second time for AVX2 and FMA and
  * chosen at run time when the processor has them; elsewhere, and on
@@ -477,16 +531,18 @@ WS_FORWARD(forward_portable, , project_portable)
 #define WS_ENCODER_AVX2 1
 #include <immintrin.h>
 
-__attribute__((target("avx2,fma"))) WS_INLINE v8 widen_avx2(const int8_t *p)
+#define WS_AVX2 __attribute__((target("avx2,fma")))
+
+WS_AVX2 WS_INLINE v8 widen_avx2(const int8_t *p)
 {
-	__m256 f = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)p)));
-	v8 v;
-	memcpy(&v, &f, sizeof v);
-	return v;
+	return (v8)_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)p)));
 }
 
-__attribute__((target("avx2,fma"))) WS_PROJECT(project_avx2, widen_avx2)
-WS_FORWARD(forward_avx2, __attribute__((target("avx2,fma"))), project_avx2)
+WS_AVX2 WS_INLINE v8 splat_avx2(float x) { return (v8)_mm256_set1_ps(x); }
+
+WS_AVX2 WS_INLINE v8 madd_avx2(v8 a, v8 b, v8 c) { return (v8)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c); }
+
+WS_FORWARD(avx2, WS_AVX2)
 #endif
 
 void ws_encoder_emissions_portable(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
