@@ -33,7 +33,9 @@
 #include "model/encoder.h"
 
 #define TINY_MODEL_PATH "tests/fixtures/tiny.wsm"
-#define HIDDEN 8
+/* 96 gates: the vector builds' recurrent product runs 64 gates at a time,
+ * so both its paths are taken */
+#define HIDDEN 24
 #define GATES (4 * HIDDEN)
 #define L WS_ROLE_LABELS
 
@@ -63,6 +65,10 @@ static void pad4(ws_writer *w)
  * damage it. */
 #define NWORDS_AT (16 + 4 * WS_INPUTS)
 
+/* The recurrent weights the section holds, per direction hidden x gates
+ * (column k what h[k] adds to each gate). */
+static float section_recurrent[2][GATES * HIDDEN];
+
 /* The section, in encoder.c's layout. */
 static void tiny_section(ws_writer *w)
 {
@@ -80,8 +86,13 @@ static void tiny_section(ws_writer *w)
 	ws_write_bytes(w, provenance, sizeof provenance - 1);
 	pad4(w);
 	size_t floats = (L + 1) * L + 2 * GATES + 2 * GATES * HIDDEN + 2 * HIDDEN * L + L;
-	for (size_t i = 0; i < floats; i++)
-		ws_write_f32(w, next_weight(0.8f));
+	size_t recurrent_at = (L + 1) * L + 2 * GATES;
+	for (size_t i = 0; i < floats; i++) {
+		float x = next_weight(0.8f);
+		if (i >= recurrent_at && i < recurrent_at + 2 * GATES * HIDDEN)
+			section_recurrent[(i - recurrent_at) / (GATES * HIDDEN)][(i - recurrent_at) % (GATES * HIDDEN)] = x;
+		ws_write_f32(w, x);
+	}
 	ws_writer forms = {0};
 	ws_write_u8(&forms, 1);
 	ws_write_u8(&forms, 1); /* the unknown word's mark */
@@ -255,9 +266,21 @@ static void test_neural_model_loads_and_analyzes(void **state)
 	assert_int_equal(c.live, 0);
 }
 
-/* A plain LSTM in double precision over the section's own numbers. */
+/* Direction d's recurrent weight from unit k to gate g, as loaded: an
+ * int8 step of the gate's scale (encoder.h has the layout). */
+static double loaded_recurrent(const ws_encoder *e, int d, size_t k, size_t g)
+{
+	size_t G = e->gates;
+	int8_t q = e->recurrent[d][((k / 4) * (G / 8) + g / 8) * 32 + (g % 8) * 4 + k % 4];
+	return (double)q * e->recurrent_scale[d][g] * 127;
+}
+
+/* A plain LSTM in double precision over the section's own numbers, with
+ * the recurrent product as the encoder runs it (the loaded int8 weights
+ * times h rounded to steps of 1 / 127) when `quantised`, else over the
+ * section's float weights and h itself. */
 static void reference_emissions(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
-				double *out)
+				bool quantised, double *out)
 {
 	size_t H = e->hidden, G = e->gates;
 	double *proj = calloc(n * 2 * G, sizeof *proj), *hs[2];
@@ -281,7 +304,8 @@ static void reference_emissions(const ws_encoder *e, const ws_enc_input *in, con
 			for (size_t j = 0; j < G; j++) {
 				z[j] = proj[t * 2 * G + (size_t)d * G + j];
 				for (size_t k = 0; k < H; k++)
-					z[j] += (double)e->recurrent[d][k * G + j] * h[k];
+					z[j] += quantised ? loaded_recurrent(e, d, k, j) * nearbyint(h[k] * 127) / 127
+							  : (double)section_recurrent[d][k * G + j] * h[k];
 			}
 			for (size_t j = 0; j < H; j++) {
 				double i = 1 / (1 + exp(-z[j])), f = 1 / (1 + exp(-z[H + j]));
@@ -311,6 +335,18 @@ static void test_forward_pass_matches_a_plain_lstm(void **state)
 	ws_error err;
 	ws_section s = {"NEUR", neural_section.data, neural_section.len, 0};
 	assert_int_equal(ws_encoder_load(&e, ws_allocator_or_default(NULL), &s, &err), WS_OK);
+	/* Each loaded recurrent weight is the nearest step of its gate's
+	 * scale to the section's weight, and the largest is 127 steps. */
+	for (int d = 0; d < 2; d++)
+		for (size_t g = 0; g < GATES; g++) {
+			double step = e.recurrent_scale[d][g] * 127, largest = 0;
+			for (size_t k = 0; k < HIDDEN; k++) {
+				double w = section_recurrent[d][k * GATES + g];
+				assert_true(fabs(loaded_recurrent(&e, d, k, g) - w) <= step / 2 * (1 + 1e-5));
+				largest = fmax(largest, fabs(w));
+			}
+			assert_true(fabs(largest / step - 127) < 1e-3);
+		}
 	enum { N = 37 };
 	ws_enc_input in[N];
 	uint32_t words[N];
@@ -325,30 +361,34 @@ static void test_forward_pass_matches_a_plain_lstm(void **state)
 	}
 	float *work = malloc(ws_encoder_work_floats(&e, N) * sizeof *work);
 	float got[N * L];
-	double want[N * L];
+	double want[N * L], exact[N * L];
 	assert_non_null(work);
-	ws_encoder_emissions(&e, in, words, N, work, got);
-	reference_emissions(&e, in, words, N, want);
-	double worst = 0, largest = 0;
-	for (size_t i = 0; i < N * L; i++) {
-		worst = fmax(worst, fabs(got[i] - want[i]));
-		largest = fmax(largest, fabs(want[i]));
+	reference_emissions(&e, in, words, N, true, want);
+	reference_emissions(&e, in, words, N, false, exact);
+	/* Every build this processor can run, whichever one it gets by
+	 * default. */
+	for (int build = WS_ENCODER_PORTABLE; build <= (int)ws_encoder_best_build(); build++) {
+		ws_encoder_emissions_by((ws_encoder_build)build, &e, in, words, N, work, got);
+		double worst = 0, largest = 0, drift = 0;
+		for (size_t i = 0; i < N * L; i++) {
+			worst = fmax(worst, fabs(got[i] - want[i]));
+			largest = fmax(largest, fabs(want[i]));
+			drift = fmax(drift, fabs(got[i] - exact[i]));
+		}
+		/* The scores are of order one; float sums and the rational tanh
+		 * stay well within a thousandth of them. */
+		assert_true(largest > 0.1);
+		if (worst > 1e-4)
+			fail_msg("build %d: emissions differ from the reference by %g", build, worst);
+		/* and the int8 recurrent product stays within a few hundredths
+		 * of the float one's (0.019 here; a weight in the wrong place
+		 * puts it above 1) */
+		if (drift > 0.05)
+			fail_msg("build %d: emissions differ from the float LSTM's by %g", build, drift);
 	}
-	/* The scores are of order one; float sums and the rational tanh stay
-	 * well within a thousandth of them. */
-	assert_true(largest > 0.1);
-	if (worst > 1e-4)
-		fail_msg("emissions differ from the reference by %g", worst);
-	/* The portable build too, whichever one the processor gets. */
-	ws_encoder_emissions_portable(&e, in, words, N, work, got);
-	worst = 0;
-	for (size_t i = 0; i < N * L; i++)
-		worst = fmax(worst, fabs(got[i] - want[i]));
-	if (worst > 1e-4)
-		fail_msg("the portable build's emissions differ from the reference by %g", worst);
 	/* A sequence of one token, and of none. */
 	ws_encoder_emissions(&e, in, words, 1, work, got);
-	reference_emissions(&e, in, words, 1, want);
+	reference_emissions(&e, in, words, 1, true, want);
 	for (size_t b = 0; b < L; b++)
 		assert_true(fabs(got[b] - want[b]) < 1e-4);
 	ws_encoder_emissions(&e, in, words, 0, work, got);

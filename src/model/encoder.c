@@ -140,6 +140,28 @@ static void skip_padding(ws_reader *r)
 			r->failed = true;
 }
 
+/* Direction d's recurrent weights (the file's layout: hidden x gates,
+ * column k what h[k] adds to each gate) into int8 blocks (encoder.h),
+ * each gate's weights steps of its largest magnitude / 127. */
+static void quantise_recurrent(ws_encoder *e, int d, size_t hidden, const float *weights)
+{
+	size_t G = 4 * hidden;
+	for (size_t g = 0; g < G; g++) {
+		float largest = 0;
+		for (size_t k = 0; k < hidden; k++)
+			largest = fmaxf(largest, fabsf(weights[k * G + g]));
+		float step = largest > 0 ? largest / 127 : 1;
+		int32_t sum = 0;
+		for (size_t k = 0; k < hidden; k++) {
+			int8_t q = (int8_t)lrintf(weights[k * G + g] / step);
+			e->recurrent[d][((k / 4) * (G / 8) + g / 8) * 32 + (g % 8) * 4 + k % 4] = q;
+			sum += q;
+		}
+		e->recurrent_scale[d][g] = step / 127;
+		e->recurrent_excess[d][g] = 128 * sum;
+	}
+}
+
 void ws_encoder_free(ws_encoder *e, const ws_allocator *a)
 {
 	ws_mem_release(a, e->owned);
@@ -188,24 +210,43 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 	size_t slots = 16;
 	while (slots < 2 * (size_t)nwords)
 		slots *= 2;
-	/* One block: the floats, the dequantising scales, the rows, the
-	 * vocabulary's offsets and slots, the provenance. */
-	size_t bytes = (floats + (2 * hidden + 1) * (8 - L) + total_rows) * 4 + total_rows * 2 * gates +
-		       ((size_t)nwords + slots) * 4 + plen + 1;
+	/* One block: the float arrays (bias, output layer padded to 8 labels,
+	 * the recurrent scales and excesses, the dequantising scales), the
+	 * int8 recurrent weights and rows, the vocabulary's offsets and
+	 * slots, the provenance. */
+	size_t block_floats = 2 * gates + 2 * hidden * 8 + 8 + 2 * gates + 2 * gates + total_rows;
+	size_t bytes = block_floats * 4 + 2 * gates * hidden + total_rows * 2 * gates + ((size_t)nwords + slots) * 4 +
+		       plen + 1;
 	unsigned char *block = ws_mem_alloc(a, bytes);
-	if (!block)
+	float *weights = ws_mem_alloc(a, gates * hidden * sizeof *weights); /* one direction's, until quantised */
+	if (!block || !weights) {
+		ws_mem_release(a, block);
+		ws_mem_release(a, weights);
 		return out_of_memory(err);
+	}
 	memset(block, 0, bytes);
 	e->owned = block;
 	float *f = (float *)block;
 	bool ok = read_floats(&r, e->transitions, (L + 1) * L);
 	e->bias = f, f += 2 * gates;
-	e->recurrent[0] = f, f += gates * hidden;
-	e->recurrent[1] = f, f += gates * hidden;
 	e->out = f, f += 2 * hidden * 8; /* each row padded to 8 labels, for one vector per row */
 	e->out_bias = f, f += 8;
-	ok = ok && read_floats(&r, e->bias, 2 * gates) && read_floats(&r, e->recurrent[0], gates * hidden) &&
-	     read_floats(&r, e->recurrent[1], gates * hidden);
+	e->recurrent_scale[0] = f, f += gates;
+	e->recurrent_scale[1] = f, f += gates;
+	e->recurrent_excess[0] = (int32_t *)f, f += gates;
+	e->recurrent_excess[1] = (int32_t *)f, f += gates;
+	float *scales = f;
+	f += total_rows;
+	int8_t *recurrent = (int8_t *)f;
+	e->recurrent[0] = recurrent;
+	e->recurrent[1] = recurrent + gates * hidden;
+	ok = ok && read_floats(&r, e->bias, 2 * gates);
+	for (int d = 0; ok && d < 2; d++) {
+		ok = read_floats(&r, weights, gates * hidden);
+		if (ok)
+			quantise_recurrent(e, d, hidden, weights);
+	}
+	ws_mem_release(a, weights);
 	for (size_t k = 0; ok && k < 2 * (size_t)hidden; k++)
 		ok = read_floats(&r, e->out + k * 8, L);
 	ok = ok && read_floats(&r, e->out_bias, L);
@@ -213,9 +254,7 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 		ws_encoder_free(e, a);
 		return bad(err, "a weight is not a finite number of sane size");
 	}
-	float *scales = f;
-	f += total_rows;
-	int8_t *rows = (int8_t *)f;
+	int8_t *rows = recurrent + 2 * gates * hidden;
 	uint32_t *form_at = (uint32_t *)(rows + total_rows * 2 * gates);
 	uint32_t *slot = form_at + nwords;
 	char *prov = (char *)(slot + slots);
@@ -324,13 +363,13 @@ typedef int8_t v8b __attribute__((vector_size(8)));
  * build's helpers by name (load8_portable, madd_avx2, ...), since Clang
  * refuses to pass these vectors between functions built for different
  * targets even when every call is inlined. */
-#define WS_MEMORY(suffix, attributes)                                                                       \
-	attributes WS_INLINE v8 load8_##suffix(const float *p)                                              \
-	{                                                                                                   \
-		v8 v;                                                                                       \
-		memcpy(&v, p, sizeof v);                                                                    \
-		return v;                                                                                   \
-	}                                                                                                   \
+#define WS_MEMORY(suffix, attributes)                                                                          \
+	attributes WS_INLINE v8 load8_##suffix(const float *p)                                                 \
+	{                                                                                                      \
+		v8 v;                                                                                          \
+		memcpy(&v, p, sizeof v);                                                                       \
+		return v;                                                                                      \
+	}                                                                                                      \
 	attributes WS_INLINE void store8_##suffix(float *p, v8 v) { memcpy(p, &v, sizeof v); }
 
 WS_INLINE v8 splat_portable(float x) { return (v8){x, x, x, x, x, x, x, x}; }
@@ -358,35 +397,35 @@ WS_INLINE v8 widen_portable(const int8_t *p)
 /* tanh as a rational function, clamped where it is 1 to float precision
  * (the approximation Eigen uses; at most 3e-7 from tanh).  One division
  * and no exp, and it runs eight lanes at once. */
-#define WS_ACTIVATIONS(suffix, attributes)                                                                  \
-	/* p x + c, a step of Horner's rule */                                                              \
-	attributes WS_INLINE v8 horner_##suffix(v8 p, v8 x, float c)                                        \
-	{                                                                                                   \
-		return madd_##suffix(p, x, splat_##suffix(c));                                              \
-	}                                                                                                   \
-	attributes WS_INLINE v8 tanh8_##suffix(v8 x)                                                        \
-	{                                                                                                   \
-		const v8 lim = splat_##suffix(7.90531110763549805f);                                        \
-		v8i hi = x > lim, lo = x < -lim; /* lanes all ones where true */                            \
-		x = (v8)(((v8i)x & ~(hi | lo)) | ((v8i)lim & hi) | ((v8i)-lim & lo));                       \
-		v8 x2 = x * x;                                                                              \
-		v8 p = splat_##suffix(-2.76076847742355e-16f);                                              \
-		p = horner_##suffix(p, x2, 2.00018790482477e-13f);                                          \
-		p = horner_##suffix(p, x2, -8.60467152213735e-11f);                                         \
-		p = horner_##suffix(p, x2, 5.12229709037114e-08f);                                          \
-		p = horner_##suffix(p, x2, 1.48572235717979e-05f);                                          \
-		p = horner_##suffix(p, x2, 6.37261928875436e-04f);                                          \
-		p = horner_##suffix(p, x2, 4.89352455891786e-03f);                                          \
-		p = p * x;                                                                                  \
-		v8 q = splat_##suffix(1.19825839466702e-06f);                                               \
-		q = horner_##suffix(q, x2, 1.18534705686654e-04f);                                          \
-		q = horner_##suffix(q, x2, 2.26843463243900e-03f);                                          \
-		q = horner_##suffix(q, x2, 4.89352518554385e-03f);                                          \
-		return p / q;                                                                               \
-	}                                                                                                   \
-	attributes WS_INLINE v8 sigmoid8_##suffix(v8 x)                                                     \
-	{                                                                                                   \
-		return horner_##suffix(tanh8_##suffix(x * 0.5f), splat_##suffix(0.5f), 0.5f);               \
+#define WS_ACTIVATIONS(suffix, attributes)                                                                     \
+	/* p x + c, a step of Horner's rule */                                                                 \
+	attributes WS_INLINE v8 horner_##suffix(v8 p, v8 x, float c)                                           \
+	{                                                                                                      \
+		return madd_##suffix(p, x, splat_##suffix(c));                                                 \
+	}                                                                                                      \
+	attributes WS_INLINE v8 tanh8_##suffix(v8 x)                                                           \
+	{                                                                                                      \
+		const v8 lim = splat_##suffix(7.90531110763549805f);                                           \
+		v8i hi = x > lim, lo = x < -lim; /* lanes all ones where true */                               \
+		x = (v8)(((v8i)x & ~(hi | lo)) | ((v8i)lim & hi) | ((v8i)-lim & lo));                          \
+		v8 x2 = x * x;                                                                                 \
+		v8 p = splat_##suffix(-2.76076847742355e-16f);                                                 \
+		p = horner_##suffix(p, x2, 2.00018790482477e-13f);                                             \
+		p = horner_##suffix(p, x2, -8.60467152213735e-11f);                                            \
+		p = horner_##suffix(p, x2, 5.12229709037114e-08f);                                             \
+		p = horner_##suffix(p, x2, 1.48572235717979e-05f);                                             \
+		p = horner_##suffix(p, x2, 6.37261928875436e-04f);                                             \
+		p = horner_##suffix(p, x2, 4.89352455891786e-03f);                                             \
+		p = p * x;                                                                                     \
+		v8 q = splat_##suffix(1.19825839466702e-06f);                                                  \
+		q = horner_##suffix(q, x2, 1.18534705686654e-04f);                                             \
+		q = horner_##suffix(q, x2, 2.26843463243900e-03f);                                             \
+		q = horner_##suffix(q, x2, 4.89352518554385e-03f);                                             \
+		return p / q;                                                                                  \
+	}                                                                                                      \
+	attributes WS_INLINE v8 sigmoid8_##suffix(v8 x)                                                        \
+	{                                                                                                      \
+		return horner_##suffix(tanh8_##suffix(x * 0.5f), splat_##suffix(0.5f), 0.5f);                  \
 	}
 
 /* The per-token input projections (n x 8 hidden): the bias plus one row
@@ -394,109 +433,93 @@ WS_INLINE v8 widen_portable(const int8_t *p)
  * in eight registers, so that eight independent sums are in flight while
  * each waits on its multiply-add (the width, 8 hidden, is a multiple of
  * 64). */
-#define WS_PROJECT(suffix, attributes)                                                                      \
-	attributes WS_INLINE void project_##suffix(const ws_encoder *e, const ws_enc_input *in,             \
-					const uint32_t *words, size_t n, float *proj)                       \
-	{                                                                                                   \
-		size_t width = 2 * (size_t)e->gates;                                                        \
-		const int8_t *rows[WS_INPUTS + 1];                                                          \
-		v8 scale[WS_INPUTS + 1];                                                                    \
-		for (size_t t = 0; t < n; t++) {                                                            \
-			for (size_t k = 0; k <= WS_INPUTS; k++) {                                           \
-				uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];                           \
-				if (v >= e->nrows[k])                                                       \
-					v = e->nrows[k] - 1;                                                \
-				rows[k] = e->rows[k] + (size_t)v * width;                                   \
-				scale[k] = splat_##suffix(e->scales[k][v]);                                 \
-			}                                                                                   \
-			float *p = proj + t * width;                                                        \
-			for (size_t j = 0; j < width; j += 64) {                                            \
-				v8 acc[8];                                                                  \
-				WS_UNROLL for (size_t u = 0; u < 8; u++)                                    \
-					acc[u] = load8_##suffix(e->bias + j + 8 * u);                       \
-				for (size_t k = 0; k <= WS_INPUTS; k++)                                     \
-					WS_UNROLL for (size_t u = 0; u < 8; u++)                            \
-						acc[u] = madd_##suffix(widen_##suffix(rows[k] + j + 8 * u), \
-									       scale[k], acc[u]);           \
-				WS_UNROLL for (size_t u = 0; u < 8; u++)                                    \
-					store8_##suffix(p + j + 8 * u, acc[u]);                             \
-			}                                                                                   \
-		}                                                                                           \
+#define WS_PROJECT(suffix, attributes)                                                                         \
+	attributes WS_INLINE void project_##suffix(const ws_encoder *e, const ws_enc_input *in,                \
+					const uint32_t *words, size_t n, float *proj)                          \
+	{                                                                                                      \
+		size_t width = 2 * (size_t)e->gates;                                                           \
+		const int8_t *rows[WS_INPUTS + 1];                                                             \
+		v8 scale[WS_INPUTS + 1];                                                                       \
+		for (size_t t = 0; t < n; t++) {                                                               \
+			for (size_t k = 0; k <= WS_INPUTS; k++) {                                              \
+				uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];                              \
+				if (v >= e->nrows[k])                                                          \
+					v = e->nrows[k] - 1;                                                   \
+				rows[k] = e->rows[k] + (size_t)v * width;                                      \
+				scale[k] = splat_##suffix(e->scales[k][v]);                                    \
+			}                                                                                      \
+			if (t + 1 < n && words[t + 1] < e->nwords)                                             \
+				for (size_t b = 0; b < width; b += 64)                                         \
+					__builtin_prefetch(e->rows[0] + (size_t)words[t + 1] * width + b);     \
+			float *p = proj + t * width;                                                           \
+			for (size_t j = 0; j < width; j += 64) {                                               \
+				v8 acc[8];                                                                     \
+				WS_UNROLL for (size_t u = 0; u < 8; u++)                                       \
+					acc[u] = load8_##suffix(e->bias + j + 8 * u);                          \
+				for (size_t k = 0; k <= WS_INPUTS; k++)                                        \
+					WS_UNROLL for (size_t u = 0; u < 8; u++)                               \
+						acc[u] = madd_##suffix(widen_##suffix(rows[k] + j + 8 * u),    \
+									       scale[k], acc[u]);              \
+				WS_UNROLL for (size_t u = 0; u < 8; u++)                                       \
+					store8_##suffix(p + j + 8 * u, acc[u]);                                \
+			}                                                                                      \
+		}                                                                                              \
 	}
-
-/* The recurrent product for gates [at, at + 8 blocks): z = pz + W h_prev,
- * h_prev[k] times column k added to a register per eight gates (blocks a
- * constant, so that the sums stay in registers). */
-#define WS_GATE_BLOCK(blocks, suffix)                                                                       \
-	do {                                                                                                \
-		v8 a[blocks];                                                                               \
-		WS_UNROLL for (size_t u = 0; u < (blocks); u++)                                             \
-			a[u] = load8_##suffix(pz + at + 8 * u);                                             \
-		for (size_t k = 0; h_prev && k < H; k++) {                                                  \
-			v8 hk = splat_##suffix(h_prev[k]);                                                  \
-			const float *col = W + k * G + at;                                                  \
-			WS_UNROLL for (size_t u = 0; u < (blocks); u++)                                     \
-				a[u] = madd_##suffix(load8_##suffix(col + 8 * u), hk, a[u]);                \
-		}                                                                                           \
-		WS_UNROLL for (size_t u = 0; u < (blocks); u++)                                             \
-			store8_##suffix(z + at + 8 * u, a[u]);                                              \
-	} while (0)
 
 /* One direction of the LSTM over n tokens: reads the projections at
  * column offset `half` (0 forward, 4 hidden backward), writes h per token
- * into hs (n x hidden).  z holds 4 hidden floats, c hidden.  The gates go
- * 64 at a time (eight independent sums, as above); G is a multiple of
- * 32, so a last block of 32 may remain. */
-#define WS_LSTM(suffix, attributes)                                                                         \
-	attributes WS_INLINE void lstm_##suffix(const ws_encoder *e, const float *proj, size_t n,           \
-						int dir, float *hs, float *z, float *c)                     \
-	{                                                                                                   \
-		size_t H = e->hidden, G = e->gates, width = 2 * G;                                          \
-		const float *W = e->recurrent[dir];                                                         \
-		memset(c, 0, H * sizeof *c);                                                                \
-		const float *h_prev = NULL;                                                                 \
-		for (size_t s = 0; s < n; s++) {                                                            \
-			size_t t = dir == 0 ? s : n - 1 - s;                                                \
-			const float *pz = proj + t * width + (size_t)dir * G;                               \
-			size_t at = 0;                                                                      \
-			for (; at + 64 <= G; at += 64)                                                      \
-				WS_GATE_BLOCK(8, suffix);                                                   \
-			if (at < G)                                                                         \
-				WS_GATE_BLOCK(4, suffix);                                                   \
-			float *h = hs + t * H;                                                              \
-			for (size_t j = 0; j < H; j += 8) {                                                 \
-				v8 i = sigmoid8_##suffix(load8_##suffix(z + j));                            \
-				v8 f = sigmoid8_##suffix(load8_##suffix(z + H + j));                        \
-				v8 g = tanh8_##suffix(load8_##suffix(z + 2 * H + j));                       \
-				v8 o = sigmoid8_##suffix(load8_##suffix(z + 3 * H + j));                    \
-				v8 cj = madd_##suffix(f, load8_##suffix(c + j), i * g);                     \
-				store8_##suffix(c + j, cj);                                                 \
-				store8_##suffix(h + j, o * tanh8_##suffix(cj));                             \
-			}                                                                                   \
-			h_prev = h;                                                                         \
-		}                                                                                           \
+ * into hs (n x hidden).  z holds 4 hidden floats, c hidden.  Each h is
+ * also kept as int8 steps for the next token's recurrent product, which
+ * each build does its own way (recurrent_portable, _avx2, _vnni). */
+#define WS_LSTM(suffix, attributes)                                                                            \
+	attributes WS_INLINE void lstm_##suffix(const ws_encoder *e, const float *proj, size_t n,              \
+						int dir, float *hs, float *z, float *c)                        \
+	{                                                                                                      \
+		size_t H = e->hidden, G = e->gates, width = 2 * G;                                             \
+		int8_t hq[512]; /* h_prev in steps of 1 / 127: hidden is at most 512 */                        \
+		memset(c, 0, H * sizeof *c);                                                                   \
+		for (size_t s = 0; s < n; s++) {                                                               \
+			size_t t = dir == 0 ? s : n - 1 - s;                                                   \
+			const float *pz = proj + t * width + (size_t)dir * G;                                  \
+			if (s == 0)                                                                            \
+				memcpy(z, pz, G * sizeof *z);                                                  \
+			else                                                                                   \
+				recurrent_##suffix(e, dir, hq, pz, z);                                         \
+			float *h = hs + t * H;                                                                 \
+			for (size_t j = 0; j < H; j += 8) {                                                    \
+				v8 i = sigmoid8_##suffix(load8_##suffix(z + j));                               \
+				v8 f = sigmoid8_##suffix(load8_##suffix(z + H + j));                           \
+				v8 g = tanh8_##suffix(load8_##suffix(z + 2 * H + j));                          \
+				v8 o = sigmoid8_##suffix(load8_##suffix(z + 3 * H + j));                       \
+				v8 cj = madd_##suffix(f, load8_##suffix(c + j), i * g);                        \
+				store8_##suffix(c + j, cj);                                                    \
+				v8 hj = o * tanh8_##suffix(cj);                                                \
+				store8_##suffix(h + j, hj);                                                    \
+				quantise8_##suffix(hj, hq + j);                                                \
+			}                                                                                      \
+		}                                                                                              \
 	}
 
 /* The emissions: both directions' h through the output layer, four
  * independent sums (over every fourth unit; hidden is a multiple of 8)
  * added at the end. */
-#define WS_OUTPUT(suffix, attributes)                                                                       \
-	attributes WS_INLINE void output_##suffix(const ws_encoder *e, const float *hf,                     \
-					const float *hb, size_t n, float *emissions)                        \
-	{                                                                                                   \
-		size_t H = e->hidden, L = WS_ROLE_LABELS;                                                   \
-		for (size_t t = 0; t < n; t++) {                                                            \
-			v8 a[4] = {load8_##suffix(e->out_bias)};                                            \
-			for (size_t k = 0; k < 2 * H; k += 4) {                                             \
-				const float *h = k < H ? hf + t * H + k : hb + t * H + k - H;               \
-				WS_UNROLL for (size_t u = 0; u < 4; u++)                                    \
-					a[u] = madd_##suffix(load8_##suffix(e->out + (k + u) * 8),          \
-							     splat_##suffix(h[u]), a[u]);                   \
-			}                                                                                   \
-			float lanes[8];                                                                     \
-			store8_##suffix(lanes, (a[0] + a[1]) + (a[2] + a[3]));                              \
-			memcpy(emissions + t * L, lanes, L * sizeof *lanes);                                \
-		}                                                                                           \
+#define WS_OUTPUT(suffix, attributes)                                                                          \
+	attributes WS_INLINE void output_##suffix(const ws_encoder *e, const float *hf,                        \
+					const float *hb, size_t n, float *emissions)                           \
+	{                                                                                                      \
+		size_t H = e->hidden, L = WS_ROLE_LABELS;                                                      \
+		for (size_t t = 0; t < n; t++) {                                                               \
+			v8 a[4] = {load8_##suffix(e->out_bias)};                                               \
+			for (size_t k = 0; k < 2 * H; k += 4) {                                                \
+				const float *h = k < H ? hf + t * H + k : hb + t * H + k - H;                  \
+				WS_UNROLL for (size_t u = 0; u < 4; u++)                                       \
+					a[u] = madd_##suffix(load8_##suffix(e->out + (k + u) * 8),             \
+							     splat_##suffix(h[u]), a[u]);                      \
+			}                                                                                      \
+			float lanes[8];                                                                        \
+			store8_##suffix(lanes, (a[0] + a[1]) + (a[2] + a[3]));                                 \
+			memcpy(emissions + t * L, lanes, L * sizeof *lanes);                                   \
+		}                                                                                              \
 	}
 
 size_t ws_encoder_work_floats(const ws_encoder *e, size_t n)
@@ -504,23 +527,45 @@ size_t ws_encoder_work_floats(const ws_encoder *e, size_t n)
 	return n * (2 * (size_t)e->gates + 2 * e->hidden) + e->gates + e->hidden;
 }
 
-#define WS_FORWARD(suffix, attributes)                                                                      \
-	WS_MEMORY(suffix, attributes)                                                                       \
-	WS_ACTIVATIONS(suffix, attributes)                                                                  \
-	WS_PROJECT(suffix, attributes)                                                                      \
-	WS_LSTM(suffix, attributes)                                                                         \
-	WS_OUTPUT(suffix, attributes)                                                                       \
-	attributes static void forward_##suffix(const ws_encoder *e, const ws_enc_input *in,                \
-						const uint32_t *words, size_t n, float *work,               \
-						float *emissions)                                           \
-	{                                                                                                   \
-		float *proj = work, *hf = proj + n * 2 * e->gates, *hb = hf + n * e->hidden;                \
-		float *z = hb + n * e->hidden, *c = z + e->gates;                                           \
-		project_##suffix(e, in, words, n, proj);                                                    \
-		lstm_##suffix(e, proj, n, 0, hf, z, c);                                                     \
-		lstm_##suffix(e, proj, n, 1, hb, z, c);                                                     \
-		output_##suffix(e, hf, hb, n, emissions);                                                   \
+#define WS_FORWARD(suffix, attributes)                                                                         \
+	WS_MEMORY(suffix, attributes)                                                                          \
+	WS_ACTIVATIONS(suffix, attributes)                                                                     \
+	WS_PROJECT(suffix, attributes)                                                                         \
+	WS_LSTM(suffix, attributes)                                                                            \
+	WS_OUTPUT(suffix, attributes)                                                                          \
+	attributes static void forward_##suffix(const ws_encoder *e, const ws_enc_input *in,                   \
+						const uint32_t *words, size_t n, float *work,                  \
+						float *emissions)                                              \
+	{                                                                                                      \
+		float *proj = work, *hf = proj + n * 2 * e->gates, *hb = hf + n * e->hidden;                   \
+		float *z = hb + n * e->hidden, *c = z + e->gates;                                              \
+		project_##suffix(e, in, words, n, proj);                                                       \
+		lstm_##suffix(e, proj, n, 0, hf, z, c);                                                        \
+		lstm_##suffix(e, proj, n, 1, hb, z, c);                                                        \
+		output_##suffix(e, hf, hb, n, emissions);                                                      \
 	}
+
+/* h's eight values as int8 steps of 1 / 127 (|h| < 1), rounded to
+ * nearest, as the AVX2 conversion does. */
+WS_INLINE void quantise8_portable(v8 h, int8_t *out)
+{
+	for (int i = 0; i < 8; i++)
+		out[i] = (int8_t)lrintf(h[i] * 127);
+}
+
+/* z = pz + W h for every gate of direction dir, h as int8 steps hq: the
+ * sums in integers, exactly what the vector builds compute. */
+static void recurrent_portable(const ws_encoder *e, int dir, const int8_t *hq, const float *pz, float *z)
+{
+	size_t H = e->hidden, G = e->gates;
+	const int8_t *W = e->recurrent[dir];
+	for (size_t g = 0; g < G; g++) {
+		int32_t sum = 0;
+		for (size_t k = 0; k < H; k++)
+			sum += W[((k / 4) * (G / 8) + g / 8) * 32 + (g % 8) * 4 + k % 4] * hq[k];
+		z[g] = pz[g] + (float)sum * e->recurrent_scale[dir][g];
+	}
+}
 
 WS_FORWARD(portable, )
 
@@ -529,6 +574,7 @@ WS_FORWARD(portable, )
  * older processors, the portable build runs. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define WS_ENCODER_AVX2 1
+#include <cpuid.h>
 #include <immintrin.h>
 
 #define WS_AVX2 __attribute__((target("avx2,fma")))
@@ -542,31 +588,135 @@ WS_AVX2 WS_INLINE v8 splat_avx2(float x) { return (v8)_mm256_set1_ps(x); }
 
 WS_AVX2 WS_INLINE v8 madd_avx2(v8 a, v8 b, v8 c) { return (v8)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c); }
 
+WS_AVX2 WS_INLINE void quantise8_avx2(v8 h, int8_t *out)
+{
+	__m256i q = _mm256_cvtps_epi32((__m256)(h * 127));
+	/* packing within 128-bit lanes leaves h[0..3] in byte 0 and h[4..7]
+	 * in byte 16 */
+	__m256i b = _mm256_packs_epi16(_mm256_packs_epi32(q, q), _mm256_packs_epi32(q, q));
+	uint32_t lo = (uint32_t)_mm256_cvtsi256_si32(b), hi = (uint32_t)_mm256_extract_epi32(b, 4);
+	memcpy(out, &lo, 4);
+	memcpy(out + 4, &hi, 4);
+}
+
+/* The recurrent product, gate blocks [at, at + blocks) (blocks a constant
+ * where it is called, so the sums stay in registers), then z = pz + the
+ * sums times their gates' scales.  Without VNNI, a block's four products
+ * per gate take three instructions: |h| (unsigned) times the weights
+ * with h's signs, in pairs to 16 bits (at most 2 x 127 x 127, no
+ * saturation), then pairs to 32.  With VNNI one instruction does all of
+ * it, but wants an unsigned h: h + 128, whose excess over h the gate's
+ * recurrent_excess takes back. */
+#define WS_RECURRENT_BLOCKS(suffix, attributes, vnni)                                                          \
+	attributes WS_INLINE void recurrent_blocks_##suffix(const ws_encoder *e, int dir, const int8_t *hq,    \
+							    const float *pz, float *z, size_t at,              \
+							    const size_t blocks)                               \
+	{                                                                                                      \
+		size_t H = e->hidden, G = e->gates;                                                            \
+		const int8_t *W = e->recurrent[dir] + at * 32;                                                 \
+		__m256i acc[8], ones = _mm256_set1_epi16(1);                                                   \
+		WS_UNROLL for (size_t u = 0; u < blocks; u++)                                                  \
+			acc[u] = _mm256_setzero_si256();                                                       \
+		for (size_t q = 0; q < H / 4; q++, W += G / 8 * 32) {                                          \
+			int32_t h4;                                                                            \
+			memcpy(&h4, hq + 4 * q, 4);                                                            \
+			__m256i h = _mm256_set1_epi32(h4);                                                     \
+			if (vnni) {                                                                            \
+				h = _mm256_xor_si256(h, _mm256_set1_epi8((char)0x80));                         \
+				WS_UNROLL for (size_t u = 0; u < blocks; u++)                                  \
+					acc[u] = WS_DPBUSD(acc[u], h, load_bytes(W + 32 * u));                 \
+			} else {                                                                               \
+				__m256i habs = _mm256_abs_epi8(h);                                             \
+				WS_UNROLL for (size_t u = 0; u < blocks; u++) {                                \
+					__m256i w = _mm256_sign_epi8(load_bytes(W + 32 * u), h);               \
+					__m256i pairs = _mm256_maddubs_epi16(habs, w);                         \
+					acc[u] = _mm256_add_epi32(acc[u], _mm256_madd_epi16(pairs, ones));     \
+				}                                                                              \
+			}                                                                                      \
+		}                                                                                              \
+		const float *scale = e->recurrent_scale[dir];                                                  \
+		const int32_t *excess = e->recurrent_excess[dir];                                              \
+		WS_UNROLL for (size_t u = 0; u < blocks; u++) {                                                \
+			size_t g = (at + u) * 8;                                                               \
+			if (vnni)                                                                              \
+				acc[u] = _mm256_sub_epi32(acc[u], load_bytes(excess + g));                     \
+			__m256 sum = _mm256_cvtepi32_ps(acc[u]);                                               \
+			__m256 zg = _mm256_fmadd_ps(sum, _mm256_loadu_ps(scale + g), _mm256_loadu_ps(pz + g)); \
+			_mm256_storeu_ps(z + g, zg);                                                           \
+		}                                                                                              \
+	}                                                                                                      \
+	attributes WS_INLINE void recurrent_##suffix(const ws_encoder *e, int dir, const int8_t *hq,           \
+						     const float *pz, float *z)                                \
+	{                                                                                                      \
+		size_t blocks = e->gates / 8, at = 0; /* a multiple of 4 */                                    \
+		for (; at + 8 <= blocks; at += 8)                                                              \
+			recurrent_blocks_##suffix(e, dir, hq, pz, z, at, 8);                                   \
+		if (at < blocks)                                                                               \
+			recurrent_blocks_##suffix(e, dir, hq, pz, z, at, 4);                                   \
+	}
+
+WS_AVX2 WS_INLINE __m256i load_bytes(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
+
+#define WS_DPBUSD(acc, u, s) acc /* not reached: the AVX2 build has no VNNI */
+WS_RECURRENT_BLOCKS(avx2, WS_AVX2, 0)
+#undef WS_DPBUSD
+
 WS_FORWARD(avx2, WS_AVX2)
+
+/* AVX-VNNI (the VEX encoding, of Alder Lake and Sapphire Rapids on): the
+ * AVX2 build with its recurrent product. */
+#define WS_VNNI __attribute__((target("avx2,fma,avxvnni")))
+#define widen_vnni widen_avx2
+#define splat_vnni splat_avx2
+#define madd_vnni madd_avx2
+#define quantise8_vnni quantise8_avx2
+#define WS_DPBUSD(acc, u, s) _mm256_dpbusd_avx_epi32(acc, u, s)
+WS_RECURRENT_BLOCKS(vnni, WS_VNNI, 1)
+WS_FORWARD(vnni, WS_VNNI)
 #endif
 
-void ws_encoder_emissions_portable(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
-				   float *work, float *emissions)
+ws_encoder_build ws_encoder_best_build(void)
 {
-	if (n)
+	/* a benign race: every thread computes the same answer */
+	static int best = -1;
+	if (best < 0) {
+		best = WS_ENCODER_PORTABLE;
+#ifdef WS_ENCODER_AVX2
+		__builtin_cpu_init();
+		if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+			best = WS_ENCODER_AVX2;
+			/* AVX-VNNI is CPUID leaf 7, subleaf 1, EAX bit 4 (not every
+			 * compiler's __builtin_cpu_supports knows it) */
+			unsigned eax, ebx, ecx, edx;
+			if (__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax >> 4 & 1))
+				best = WS_ENCODER_VNNI;
+		}
+#endif
+	}
+	return (ws_encoder_build)best;
+}
+
+void ws_encoder_emissions_by(ws_encoder_build build, const ws_encoder *e, const ws_enc_input *in,
+			     const uint32_t *words, size_t n, float *work, float *emissions)
+{
+	if (n == 0)
+		return;
+	switch (build) {
+#ifdef WS_ENCODER_AVX2
+	case WS_ENCODER_VNNI:
+		forward_vnni(e, in, words, n, work, emissions);
+		return;
+	case WS_ENCODER_AVX2:
+		forward_avx2(e, in, words, n, work, emissions);
+		return;
+#endif
+	default:
 		forward_portable(e, in, words, n, work, emissions);
+	}
 }
 
 void ws_encoder_emissions(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n, float *work,
 			  float *emissions)
 {
-	if (n == 0)
-		return;
-#ifdef WS_ENCODER_AVX2
-	static int avx2 = -1; /* a benign race: every thread computes the same answer */
-	if (avx2 < 0) {
-		__builtin_cpu_init();
-		avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-	}
-	if (avx2) {
-		forward_avx2(e, in, words, n, work, emissions);
-		return;
-	}
-#endif
-	forward_portable(e, in, words, n, work, emissions);
+	ws_encoder_emissions_by(ws_encoder_best_build(), e, in, words, n, work, emissions);
 }

@@ -81,7 +81,14 @@ typedef struct ws_encoder {
 	const float *scales[WS_INPUTS + 1];
 	uint32_t nrows[WS_INPUTS + 1];
 	float *bias;                  /* 2 x gates, both directions' biases */
-	float *recurrent[2];          /* gates x hidden, row-major, per direction */
+	/* The recurrent weights, per direction, quantised at load time: int8
+	 * steps of a scale per gate, in blocks of 32 bytes (eight gates by
+	 * four units, gate-major), block (q, b) for units 4q.. and gates 8b..
+	 * at (q x gates / 8 + b) x 32.  That is one multiply-add of bytes
+	 * (VNNI) or one chain of three (AVX2) per block. */
+	int8_t *recurrent[2];
+	float *recurrent_scale[2];    /* gates: a weight step times an h step (1 / 127) */
+	int32_t *recurrent_excess[2]; /* gates: 128 x the sum of its steps (what h + 128 adds) */
 	float *out;                   /* (2 x hidden) x 8: per input, its weight to each label, 0-padded */
 	float *out_bias;              /* 8, the labels' and a zero */
 	float transitions[8 * 7];     /* (labels + 1) x labels, the last row from the start */
@@ -107,9 +114,19 @@ size_t ws_encoder_work_floats(const ws_encoder *e, size_t n);
 void ws_encoder_emissions(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
 			  float *work, float *emissions);
 
-/* The same, always by the portable build (for the tests: on a machine with
- * AVX2 the call above never takes it). */
-void ws_encoder_emissions_portable(const ws_encoder *e, const ws_enc_input *in, const uint32_t *words, size_t n,
-				   float *work, float *emissions);
+/* The builds of the forward pass, each faster than the last where the
+ * processor has it; ws_encoder_emissions runs the best one. */
+typedef enum ws_encoder_build {
+	WS_ENCODER_PORTABLE,
+	WS_ENCODER_AVX2, /* AVX2 and FMA */
+	WS_ENCODER_VNNI, /* and AVX-VNNI, for the recurrent product */
+} ws_encoder_build;
+
+ws_encoder_build ws_encoder_best_build(void);
+
+/* The same by a given build, one no better than the best (for the tests:
+ * on a machine with VNNI the call above never takes the others). */
+void ws_encoder_emissions_by(ws_encoder_build build, const ws_encoder *e, const ws_enc_input *in,
+			     const uint32_t *words, size_t n, float *work, float *emissions);
 
 #endif /* WS_ENCODER_H */
