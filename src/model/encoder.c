@@ -9,8 +9,9 @@
  * table into both directions' input weights before export: a token's
  * input projection, which would be a matrix product per token, becomes a
  * sum of one precomputed row per input.  What is left per token is the
- * recurrent product (4 x hidden by hidden per direction) and the output
- * layer, so the hidden size is what the speed budget buys.
+ * recurrent product (4 x hidden by hidden per direction, in int8: see
+ * quantise_recurrent) and the output layer, so the hidden size is what
+ * the speed budget buys.
  *
  * The "NEUR" section, every integer and float little-endian:
  *
@@ -21,7 +22,7 @@
  *   f32 transitions, (labels + 1) x labels, the last row from the start
  *   f32 bias, 2 x 4 hidden (forward, then backward; gates i, f, g, o)
  *   f32 recurrent weights, per direction hidden x 4 hidden (column k is
- *       what h[k] adds to each gate: the loop is then a run of axpys)
+ *       what h[k] adds to each gate), quantised when loaded
  *   f32 output weights, 2 hidden x labels, then labels biases
  *   u32 bytes of word forms, the forms (a length byte, then the bytes),
  *       zero padding to 4
