@@ -35,6 +35,7 @@
 #include "model/model_file.h"
 #include "model/linear.h"
 #include "model/features.h"
+#include "stages/stages.h"
 
 #define TINY_MODEL_PATH "tests/fixtures/tiny.wsm"
 #define TINY_DAMAGED_PATH "tests/fixtures/tiny-damaged.wsm"
@@ -897,6 +898,74 @@ static void test_handmade_section_loads(void **state)
 	ws_writer_free(&w);
 }
 
+/* The taggers' word cache (features.h) gives the scores the features
+ * give without it, the float for float, whether a word is met the first
+ * time or again, and is read (not bypassed) and emptied for another model. */
+static void test_word_cache_gives_the_taggers_own_scores(void **state)
+{
+	(void)state;
+	ws_model *model = NULL;
+	ws_error err;
+	assert_int_equal(ws_model_open_memory(tiny_file.data, tiny_file.len, NULL, &model, &err), WS_OK);
+	static const char *const text[] = {"Jane", "Doe", "said", "the", "bridge", "was", "safe", ",",
+					   "and", "Jane", "said", "the", "ferry", "was", "safe", "."};
+	enum { N = sizeof text / sizeof *text };
+	ws_word words[N];
+	for (size_t t = 0; t < N; t++)
+		words[t] = (ws_word){text[t], (uint32_t)strlen(text[t]), (uint32_t)t, (uint8_t)(t % 5)};
+	const ws_allocator *a = ws_allocator_or_default(NULL);
+	ws_scratch s = {0};
+	ws_word_cache cache = {0};
+	for (int kind = WS_TAGGER_POS; kind <= WS_TAGGER_NER; kind++) {
+		const ws_linear *m = kind == WS_TAGGER_POS ? &model->pos : &model->ner;
+		size_t L = m->labels.count;
+		assert_true(ws_scratch_reserve(&s, a, N, (uint32_t)L, 0));
+		assert_true(ws_word_cache_ready(&cache, a, m));
+		ws_words_atoms(words, N, s.atoms);
+		ws_sentence_features((ws_tagger_kind)kind, words, N, s.atoms, s.features, s.offsets);
+		float *want = calloc(N * L, sizeof *want);
+		uint8_t plain[N], cached[N];
+		assert_non_null(want);
+		for (size_t t = 0; t < N; t++)
+			ws_linear_score(m, s.features + s.offsets[t], s.offsets[t + 1] - s.offsets[t], want + t * L);
+		ws_tag_decode(m, s.atoms, N, NULL, &s, plain);
+		assert_memory_equal(s.emissions, want, N * L * sizeof *want);
+		for (int pass = 0; pass < 2; pass++) { /* the first fills the cache, the second reads it */
+			ws_tag_decode(m, s.atoms, N, &cache, &s, cached);
+			assert_memory_equal(s.emissions, want, N * L * sizeof *want);
+			assert_memory_equal(cached, plain, N);
+		}
+		/* "Jane" twice, each the same cached row: spoil it, and both
+		 * of its tokens' scores move, the others' not */
+		size_t filled = 0, jane = SIZE_MAX;
+		for (size_t k = 0; k < WS_WORD_CACHE_SLOTS; k++)
+			filled += cache.keys[k] != 0;
+		assert_true(filled >= 10 && filled <= 13); /* the sentence's distinct words */
+		ws_tag_decode(m, s.atoms, N, &cache, &s, cached);
+		for (size_t k = 0; k < WS_WORD_CACHE_SLOTS && jane == SIZE_MAX; k++) {
+			if (!cache.keys[k])
+				continue;
+			cache.steps[k * L] += 1000;
+			ws_tag_decode(m, s.atoms, N, &cache, &s, cached);
+			size_t moved = 0;
+			for (size_t t = 0; t < N; t++)
+				moved += s.emissions[t * L] != want[t * L];
+			if (moved == 2 && s.emissions[0] != want[0])
+				jane = k;
+			cache.steps[k * L] -= 1000;
+		}
+		assert_true(jane != SIZE_MAX);
+		free(want);
+	}
+	/* Handed back to the first model, the cache starts empty. */
+	assert_true(ws_word_cache_ready(&cache, a, &model->pos));
+	for (size_t k = 0; k < WS_WORD_CACHE_SLOTS; k++)
+		assert_true(cache.keys[k] == 0);
+	ws_word_cache_free(&cache, a);
+	ws_scratch_free(&s, a);
+	ws_model_free(model);
+}
+
 static void test_section_keys_must_ascend(void **state)
 {
 	(void)state;
@@ -1542,6 +1611,7 @@ int main(void)
 		cmocka_unit_test(test_stage_labels_must_match_this_build),
 		cmocka_unit_test(test_parser_actions_must_be_complete),
 		cmocka_unit_test(test_handmade_section_loads),
+		cmocka_unit_test(test_word_cache_gives_the_taggers_own_scores),
 		cmocka_unit_test(test_section_keys_must_ascend),
 		cmocka_unit_test(test_section_entry_counts_must_fit_the_labels),
 		cmocka_unit_test(test_section_entry_labels_must_exist_and_ascend),

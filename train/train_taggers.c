@@ -64,10 +64,11 @@ static bool tag_split(const ws_linear *m, ws_tagger_kind kind, silver_split *spl
 	bool ok = true;
 	for (size_t i = 0; ok && i < split->nsentences; i++) {
 		size_t first = split->sentence_first[i], n = split->sentence_first[i + 1] - first;
-		ok = ws_scratch_reserve(&s, ws_allocator_or_default(NULL), n, m->labels.count, 0);
+		ok = ws_scratch_reserve(&s, ws_allocator_or_default(NULL), n, m->labels.count, 0) &&
+		     ws_word_cache_ready(&s.word_cache[kind], ws_allocator_or_default(NULL), m);
 		if (ok) {
 			ws_words_atoms(split->words + first, n, s.atoms);
-			ws_tag_words(m, kind, split->words + first, n, &s, out + first);
+			ws_tag_words(m, kind, split->words + first, n, &s, &s.word_cache[kind], out + first);
 		}
 	}
 	ws_scratch_free(&s, ws_allocator_or_default(NULL));

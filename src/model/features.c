@@ -179,6 +179,8 @@ size_t ws_pos_features(const ws_atoms *atoms, size_t n, size_t t, uint64_t *out)
 	F(T_SUFFIX2, w->suffix[1]);
 	F(T_SUFFIX3, w->suffix[2]);
 	F(T_SUFFIX4, w->suffix[3]);
+	F(T_FLAGS, w->flags);
+	/* the features above read the word alone: WS_WORD_FEATURES of them */
 	F(T_PREV_WORD, p->lower);
 	F(T_PREV2_WORD, pp->lower);
 	F(T_NEXT_WORD, x->lower);
@@ -193,7 +195,6 @@ size_t ws_pos_features(const ws_atoms *atoms, size_t n, size_t t, uint64_t *out)
 	F(T_NEXT_AND_NEXT_NEXT, ws_feature_join(x->lower, xx->lower));
 	if (t == 0)
 		F(T_SENTENCE_START_SHAPE, w->shape);
-	F(T_FLAGS, w->flags);
 	return k;
 }
 
@@ -257,7 +258,72 @@ void ws_scratch_free(ws_scratch *s, const ws_allocator *a)
 	ws_mem_release(a, s->inputs);
 	ws_mem_release(a, s->word_ids);
 	ws_mem_release(a, s->work);
+	for (size_t k = 0; k < 2; k++)
+		ws_word_cache_free(&s->word_cache[k], a);
 	memset(s, 0, sizeof *s);
+}
+
+/* A key for everything the word features read of a word (each atom a
+ * 64-bit hash already): two words with the same key get the same cached
+ * steps, and 0 marks an empty slot. */
+static uint64_t word_key(const ws_atoms *w)
+{
+	const uint64_t parts[] = {w->lower,     w->shape,     w->prefix[0], w->prefix[1], w->suffix[0],
+				  w->suffix[1], w->suffix[2], w->suffix[3], w->flags};
+	uint64_t h = w->form;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		h = (h ^ parts[i]) * 0x9E3779B97F4A7C15ull;
+		h ^= h >> 32;
+	}
+	return h ? h : 1;
+}
+
+bool ws_word_cache_ready(ws_word_cache *c, const ws_allocator *a, const ws_linear *m)
+{
+	if (!ws_grow(a, (void **)&c->keys, &c->keys_cap, WS_WORD_CACHE_SLOTS, sizeof *c->keys) ||
+	    !ws_grow(a, (void **)&c->steps, &c->steps_cap, (size_t)WS_WORD_CACHE_SLOTS * m->labels.count,
+		     sizeof *c->steps))
+		return false;
+	if (c->model != m) {
+		memset(c->keys, 0, WS_WORD_CACHE_SLOTS * sizeof *c->keys);
+		c->model = m;
+	}
+	return true;
+}
+
+void ws_word_cache_free(ws_word_cache *c, const ws_allocator *a)
+{
+	ws_mem_release(a, c->keys);
+	ws_mem_release(a, c->steps);
+	memset(c, 0, sizeof *c);
+}
+
+void ws_tag_decode(const ws_linear *m, const ws_atoms *atoms, size_t n, ws_word_cache *cache, ws_scratch *s,
+		   uint8_t *out)
+{
+	size_t L = m->labels.count;
+	memset(s->emissions, 0, n * L * sizeof *s->emissions);
+	for (size_t t = 0; t < n; t++) {
+		const uint64_t *f = s->features + s->offsets[t];
+		size_t k = s->offsets[t + 1] - s->offsets[t];
+		float *emissions = s->emissions + t * L;
+		if (!cache) {
+			ws_linear_score(m, f, k, emissions);
+			continue;
+		}
+		uint64_t key = word_key(&atoms[t]);
+		size_t slot = key >> (64 - WS_WORD_CACHE_BITS);
+		int32_t *steps = cache->steps + slot * L;
+		if (cache->keys[slot] != key) {
+			memset(steps, 0, L * sizeof *steps);
+			ws_linear_add_steps(m, f, WS_WORD_FEATURES, steps);
+			cache->keys[slot] = key;
+		}
+		/* A tagger's word has fewer features than ws_linear_score sums
+		 * at once, so these are the integers it would have summed. */
+		ws_linear_score_from(m, steps, f + WS_WORD_FEATURES, k - WS_WORD_FEATURES, emissions);
+	}
+	ws_viterbi(&m->labels, m->transitions, s->emissions, n, s->back, out);
 }
 
 void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32_t *offsets, size_t n,

@@ -49,7 +49,10 @@ void ws_word_atoms(const ws_word *word, ws_atoms *out);
 void ws_words_atoms(const ws_word *words, size_t n, ws_atoms *atoms);
 
 /* Features of word t of a sentence of n words, into out; returns how many
- * (at most WS_MAX_FEATURES). */
+ * (at most WS_MAX_FEATURES).  The first WS_WORD_FEATURES of them read the
+ * word alone (its forms, shape, affixes and flags), the others its
+ * neighbours too. */
+#define WS_WORD_FEATURES 11
 size_t ws_pos_features(const ws_atoms *atoms, size_t n, size_t t, uint64_t *out);
 /* The name tagger also sees each word's part of speech. */
 size_t ws_ner_features(const ws_atoms *atoms, const ws_word *words, size_t n, size_t t, uint64_t *out);
@@ -61,6 +64,21 @@ size_t ws_clitic_split(const char *w, size_t n);
 /* ------------------------------------------------------------ tagging */
 
 typedef enum ws_tagger_kind { WS_TAGGER_POS, WS_TAGGER_NER } ws_tagger_kind;
+
+/* What a tagger's weights give the word features of a word, summed once
+ * and kept for the word's next appearance: most of a text's words have
+ * appeared before, in it or in an earlier document.  Direct-mapped by a
+ * hash of the word's atoms; one per tagger and document object (so per
+ * thread), for one model at a time. */
+#define WS_WORD_CACHE_BITS 12
+#define WS_WORD_CACHE_SLOTS (1u << WS_WORD_CACHE_BITS)
+typedef struct ws_word_cache {
+	const ws_linear *model; /* whose steps these are */
+	uint64_t *keys;         /* per slot, its word's key (0: empty) */
+	size_t keys_cap;
+	int32_t *steps;         /* per slot, a step count per label */
+	size_t steps_cap;
+} ws_word_cache;
 
 /* Working memory for tagging or labelling one sequence, kept across
  * sequences and documents. */
@@ -95,12 +113,23 @@ typedef struct ws_scratch {
 	size_t parse_cap;
 	uint8_t *parse_rel;
 	size_t parse_rel_cap;
+	ws_word_cache word_cache[2]; /* the taggers', by ws_tagger_kind */
 } ws_scratch;
 
 /* Room for a sequence of this many words and labels, and record_size
  * bytes of records per word. */
 bool ws_scratch_reserve(ws_scratch *s, const ws_allocator *a, size_t words, uint32_t labels, size_t record_size);
 void ws_scratch_free(ws_scratch *s, const ws_allocator *a);
+
+/* Room for model m's steps; emptied when m is not the model it held. */
+bool ws_word_cache_ready(ws_word_cache *c, const ws_allocator *a, const ws_linear *m);
+void ws_word_cache_free(ws_word_cache *c, const ws_allocator *a);
+
+/* Best labels for a sentence of n tagger words whose features (from
+ * ws_pos_features or ws_ner_features) are in s, with a word cache for m
+ * or none. */
+void ws_tag_decode(const ws_linear *m, const ws_atoms *atoms, size_t n, ws_word_cache *cache, ws_scratch *s,
+		   uint8_t *out);
 
 /* Best labels for a sequence whose features are computed. */
 void ws_linear_decode(const ws_linear *m, const uint64_t *features, const uint32_t *offsets, size_t n,

@@ -273,72 +273,110 @@ WS_INLINE void add_row(int32_t *steps, const int16_t *row, size_t stride)
 /* The scores sum a few dozen features' weights out of tables of many
  * megabytes, so nearly every lookup misses the cache.  The lookups are
  * therefore done in three passes, each fetching ahead what the next will
- * read, so that the misses overlap instead of following one another. */
-WS_INLINE void score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
+ * read, so that the misses overlap instead of following one another.
+ * steps[0..dense_stride) += the weights of features[0..k), k <= BATCH. */
+enum { BATCH = 64 };
+
+WS_INLINE void add_steps(const ws_linear *m, const uint64_t *features, size_t k, int32_t *steps)
 {
-	enum { BATCH = 64 };
-	for (size_t done = 0; done < n; done += BATCH) {
+	uint32_t keys[BATCH];
+	size_t at[BATCH];
+	const ws_slot *found[BATCH];
+	for (size_t i = 0; i < k; i++) {
+		keys[i] = ws_feature_key(features[i]);
+		at[i] = slot_of(keys[i], m->slot_shift);
+		__builtin_prefetch(&m->slots[at[i]]);
+	}
+	for (size_t i = 0; i < k; i++) {
+		size_t s = at[i];
+		while (WS_SLOT_COUNT(&m->slots[s]) && m->slots[s].key != keys[i])
+			s = (s + 1) & m->slot_mask;
+		found[i] = WS_SLOT_COUNT(&m->slots[s]) ? &m->slots[s] : NULL;
+		if (found[i])
+			__builtin_prefetch(WS_SLOT_COUNT(found[i]) == WS_SLOT_DENSE
+						   ? (const void *)(m->dense + (size_t)WS_SLOT_FIRST(found[i]) * m->dense_stride)
+						   : (const void *)&m->entries[WS_SLOT_FIRST(found[i])]);
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (!found[i])
+			continue;
+		uint32_t count = WS_SLOT_COUNT(found[i]);
+		if (count == WS_SLOT_DENSE) {
+			add_row(steps, m->dense + (size_t)WS_SLOT_FIRST(found[i]) * m->dense_stride, m->dense_stride);
+			continue;
+		}
+		const ws_entry *e = &m->entries[WS_SLOT_FIRST(found[i])];
+		for (uint32_t j = 0; j < count; j++)
+			steps[e[j].label] += e[j].steps;
+	}
+}
+
+/* scores += the features' weights, a batch at a time, the first batch
+ * starting from base (steps already summed) when there is one. */
+WS_INLINE void score(const ws_linear *m, const int32_t *base, const uint64_t *features, size_t n, float *scores)
+{
+	for (size_t done = 0; done < n || (done == 0 && base); done += BATCH) {
 		size_t k = n - done < BATCH ? n - done : BATCH;
-		uint32_t keys[BATCH];
-		size_t at[BATCH];
-		const ws_slot *found[BATCH];
-		for (size_t i = 0; i < k; i++) {
-			keys[i] = ws_feature_key(features[done + i]);
-			at[i] = slot_of(keys[i], m->slot_shift);
-			__builtin_prefetch(&m->slots[at[i]]);
-		}
-		for (size_t i = 0; i < k; i++) {
-			size_t s = at[i];
-			while (WS_SLOT_COUNT(&m->slots[s]) && m->slots[s].key != keys[i])
-				s = (s + 1) & m->slot_mask;
-			found[i] = WS_SLOT_COUNT(&m->slots[s]) ? &m->slots[s] : NULL;
-			if (found[i])
-				__builtin_prefetch(WS_SLOT_COUNT(found[i]) == WS_SLOT_DENSE
-							   ? (const void *)(m->dense + (size_t)WS_SLOT_FIRST(found[i]) * m->dense_stride)
-							   : (const void *)&m->entries[WS_SLOT_FIRST(found[i])]);
-		}
 		int32_t steps[WS_MAX_LABELS];
 		memset(steps, 0, m->dense_stride * sizeof *steps);
-		for (size_t i = 0; i < k; i++) {
-			if (!found[i])
-				continue;
-			uint32_t count = WS_SLOT_COUNT(found[i]);
-			if (count == WS_SLOT_DENSE) {
-				add_row(steps, m->dense + (size_t)WS_SLOT_FIRST(found[i]) * m->dense_stride, m->dense_stride);
-				continue;
-			}
-			const ws_entry *e = &m->entries[WS_SLOT_FIRST(found[i])];
-			for (uint32_t j = 0; j < count; j++)
-				steps[e[j].label] += e[j].steps;
-		}
+		if (done == 0 && base)
+			memcpy(steps, base, m->labels.count * sizeof *steps);
+		add_steps(m, features + done, k, steps);
 		for (uint32_t b = 0; b < m->labels.count; b++)
 			scores[b] += (float)steps[b] * m->scale;
 	}
 }
 
-static void score_portable(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
+/* steps[0..count) += every feature's weights, in batches. */
+WS_INLINE void steps_of(const ws_linear *m, const uint64_t *features, size_t n, int32_t *steps)
 {
-	score(m, features, n, scores);
+	for (size_t done = 0; done < n; done += BATCH) {
+		size_t k = n - done < BATCH ? n - done : BATCH;
+		int32_t sums[WS_MAX_LABELS];
+		memset(sums, 0, m->dense_stride * sizeof *sums);
+		add_steps(m, features + done, k, sums);
+		for (uint32_t b = 0; b < m->labels.count; b++)
+			steps[b] += sums[b];
+	}
 }
 
+/* Each entry point in a portable build and an AVX2 one, chosen at run
+ * time (the start-up code has already asked the CPU). */
 #if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2"))) static void score_avx2(const ws_linear *m, const uint64_t *features, size_t n,
-							float *scores)
-{
-	score(m, features, n, scores);
-}
+#define WS_LINEAR_DISPATCH(name, params, args)                                       \
+	static void name##_portable params { name args; }                             \
+	__attribute__((target("avx2"))) static void name##_avx2 params { name args; } \
+	static inline void name##_best params                                         \
+	{                                                                             \
+		if (__builtin_cpu_supports("avx2"))                                   \
+			name##_avx2 args;                                             \
+		else                                                                  \
+			name##_portable args;                                         \
+	}
+#else
+#define WS_LINEAR_DISPATCH(name, params, args) \
+	static inline void name##_best params { name args; }
 #endif
+
+WS_LINEAR_DISPATCH(score, (const ws_linear *m, const int32_t *base, const uint64_t *features, size_t n, float *scores),
+		   (m, base, features, n, scores))
+WS_LINEAR_DISPATCH(steps_of, (const ws_linear *m, const uint64_t *features, size_t n, int32_t *steps),
+		   (m, features, n, steps))
 
 void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	/* reads what the compiler's start-up code found out about the CPU */
-	if (__builtin_cpu_supports("avx2")) {
-		score_avx2(m, features, n, scores);
-		return;
-	}
-#endif
-	score_portable(m, features, n, scores);
+	score_best(m, NULL, features, n, scores);
+}
+
+void ws_linear_score_from(const ws_linear *m, const int32_t *base, const uint64_t *features, size_t n,
+			  float *scores)
+{
+	score_best(m, base, features, n, scores);
+}
+
+void ws_linear_add_steps(const ws_linear *m, const uint64_t *features, size_t n, int32_t *steps)
+{
+	steps_of_best(m, features, n, steps);
 }
 
 /* Beyond this many labels (the part-of-speech tagger's 45), each label

@@ -117,6 +117,14 @@ bool ws_section_add_label_bias(unsigned char *data, size_t len, const float *bia
 /* scores[label] += the weights of the features. */
 void ws_linear_score(const ws_linear *m, const uint64_t *features, size_t n, float *scores);
 
+/* The same in two parts, with the same result: steps[label] (count of
+ * them) += the features' weights in steps of the model's scale, and then
+ * scores[label] += (base[label] + the weights of the further features) in
+ * the model's scale.  A stage can keep base for features it meets again. */
+void ws_linear_add_steps(const ws_linear *m, const uint64_t *features, size_t n, int32_t *steps);
+void ws_linear_score_from(const ws_linear *m, const int32_t *base, const uint64_t *features, size_t n,
+			  float *scores);
+
 /* The best label sequence for n tokens given emissions (n x count) and
  * transitions ((count + 1) x count).  back holds n x count bytes. */
 void ws_viterbi(const ws_labels *labels, const float *transitions, const float *emissions, size_t n,

@@ -35,10 +35,10 @@ size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n,
 }
 
 void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,
-		  uint8_t *out)
+		  ws_word_cache *cache, uint8_t *out)
 {
 	ws_sentence_features(kind, words, n, s->atoms, s->features, s->offsets);
-	ws_linear_decode(m, s->features, s->offsets, n, s, out);
+	ws_tag_decode(m, s->atoms, n, cache, s, out);
 }
 
 /* The tagger words of a sentence's tokens: at most two per token. */
@@ -84,11 +84,11 @@ static void tag_window(ws_doc *doc, const ws_model *model, const ws_sentence *wi
 	uint64_t clock = ws_clock_ns();
 	size_t n = cut_words(doc, window, words);
 	ws_words_atoms(words, n, s->atoms);
-	ws_tag_words(&model->pos, WS_TAGGER_POS, words, n, s, s->labels);
+	ws_tag_words(&model->pos, WS_TAGGER_POS, words, n, s, &s->word_cache[WS_TAGGER_POS], s->labels);
 	for (size_t t = 0; t < n; t++)
 		words[t].pos = s->labels[t];
 	clock = ws_doc_count(doc, WS_STAGE_POS, clock);
-	ws_tag_words(&model->ner, WS_TAGGER_NER, words, n, s, s->labels);
+	ws_tag_words(&model->ner, WS_TAGGER_NER, words, n, s, &s->word_cache[WS_TAGGER_NER], s->labels);
 	clock = ws_doc_count(doc, WS_STAGE_NAMES, clock);
 	ws_parse_state parse;
 	float scores[WS_MAX_LABELS];
@@ -122,7 +122,9 @@ ws_status ws_tag_document(ws_doc *doc, const ws_model *model)
 	    !ws_grow(&doc->allocator, (void **)&doc->head, &doc->head_cap, doc->ntokens, sizeof *doc->head) ||
 	    !ws_grow(&doc->allocator, (void **)&doc->rel, &doc->rel_cap, doc->ntokens, 1) ||
 	    !ws_scratch_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, labels, 0) ||
-	    !ws_parse_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, &parse))
+	    !ws_parse_reserve(&doc->seq, &doc->allocator, 2 * WS_TAG_WINDOW, &parse) ||
+	    !ws_word_cache_ready(&doc->seq.word_cache[WS_TAGGER_POS], &doc->allocator, &model->pos) ||
+	    !ws_word_cache_ready(&doc->seq.word_cache[WS_TAGGER_NER], &doc->allocator, &model->ner))
 		return WS_ERR_NOMEM;
 	doc->tagged = true;
 	for (size_t si = 0; si < doc->nsentences; si++) {

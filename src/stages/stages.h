@@ -33,9 +33,9 @@ ws_status ws_tag_document(ws_doc *doc, const ws_model *model);
 size_t ws_sentence_features(ws_tagger_kind kind, const ws_word *words, size_t n, const ws_atoms *atoms,
 			    uint64_t *features, uint32_t *offsets);
 /* Features, then the best labels, for one sentence of words whose atoms
- * are in s->atoms. */
+ * are in s->atoms; cache (ws_word_cache_ready for m) or NULL. */
 void ws_tag_words(const ws_linear *m, ws_tagger_kind kind, ws_word *words, size_t n, ws_scratch *s,
-		  uint8_t *out);
+		  ws_word_cache *cache, uint8_t *out);
 
 /* A parse in progress over n words; the arrays hold n each. */
 typedef struct ws_parse_state {
