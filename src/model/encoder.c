@@ -212,10 +212,14 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 	while (slots < 2 * (size_t)nwords)
 		slots *= 2;
 	/* One block: the float arrays (bias, output layer padded to 8 labels,
-	 * the recurrent scales and excesses, the dequantising scales), the
+	 * the recurrent scales and excesses, the dequantising scales, the
+	 * small tables' rows dequantised), the
 	 * int8 recurrent weights and rows, the vocabulary's offsets and
 	 * slots, the provenance. */
-	size_t block_floats = 2 * gates + 2 * hidden * 8 + 8 + 2 * gates + 2 * gates + total_rows;
+	size_t small_rows = 0;
+	for (size_t t = 1; t <= WS_INPUTS; t++)
+		small_rows += nrows[t] <= WS_FLOAT_TABLE_ROWS ? nrows[t] : 0;
+	size_t block_floats = 2 * gates + 2 * hidden * 8 + 8 + 2 * gates + 2 * gates + total_rows + small_rows * 2 * gates;
 	size_t bytes = block_floats * 4 + 2 * gates * hidden + total_rows * 2 * gates + ((size_t)nwords + slots) * 4 +
 		       plen + 1;
 	unsigned char *block = ws_mem_alloc(a, bytes);
@@ -238,6 +242,8 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 	e->recurrent_excess[1] = (int32_t *)f, f += gates;
 	float *scales = f;
 	f += total_rows;
+	float *float_rows = f;
+	f += small_rows * 2 * gates;
 	int8_t *recurrent = (int8_t *)f;
 	e->recurrent[0] = recurrent;
 	e->recurrent[1] = recurrent + gates * hidden;
@@ -301,6 +307,14 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 		e->rows[t] = rows + first * 2 * gates;
 		e->scales[t] = scales + first;
 		e->nrows[t] = (uint32_t)nrows[t];
+		e->float_rows[t] = NULL;
+		if (t > 0 && nrows[t] <= WS_FLOAT_TABLE_ROWS) {
+			for (size_t v = 0; v < nrows[t]; v++)
+				for (size_t c = 0; c < 2 * gates; c++)
+					float_rows[v * 2 * gates + c] = scales[first + v] * (float)e->rows[t][v * 2 * gates + c];
+			e->float_rows[t] = float_rows;
+			float_rows += nrows[t] * 2 * gates;
+		}
 	}
 	if (r.pos != r.len) {
 		ws_mem_release(a, forms_copy);
@@ -430,24 +444,31 @@ WS_INLINE v8 widen_portable(const int8_t *p)
 	}
 
 /* The per-token input projections (n x 8 hidden): the bias plus one row
- * per input, each dequantised on the fly.  Sixty-four columns at a time
- * in eight registers, so that eight independent sums are in flight while
- * each waits on its multiply-add (the width, 8 hidden, is a multiple of
- * 64). */
+ * per input, dequantised on the fly for the two large tables (words and
+ * suffixes) and at load time for the others (float_rows).  Sixty-four
+ * columns at a time in eight registers, so that eight independent sums
+ * are in flight while each waits on its multiply-add (the width, 8
+ * hidden, is a multiple of 64). */
 #define WS_PROJECT(suffix, attributes)                                                                         \
 	attributes WS_INLINE void project_##suffix(const ws_encoder *e, const ws_enc_input *in,                \
 					const uint32_t *words, size_t n, float *proj)                          \
 	{                                                                                                      \
 		size_t width = 2 * (size_t)e->gates;                                                           \
 		const int8_t *rows[WS_INPUTS + 1];                                                             \
+		const float *float_rows[WS_INPUTS + 1];                                                        \
 		v8 scale[WS_INPUTS + 1];                                                                       \
 		for (size_t t = 0; t < n; t++) {                                                               \
+			size_t quantised = 0, dequantised = 0;                                                 \
 			for (size_t k = 0; k <= WS_INPUTS; k++) {                                              \
 				uint32_t v = k == 0 ? words[t] : in[t].in[k - 1];                              \
 				if (v >= e->nrows[k])                                                          \
 					v = e->nrows[k] - 1;                                                   \
-				rows[k] = e->rows[k] + (size_t)v * width;                                      \
-				scale[k] = splat_##suffix(e->scales[k][v]);                                    \
+				if (e->float_rows[k]) {                                                        \
+					float_rows[dequantised++] = e->float_rows[k] + (size_t)v * width;      \
+					continue;                                                              \
+				}                                                                              \
+				rows[quantised] = e->rows[k] + (size_t)v * width;                              \
+				scale[quantised++] = splat_##suffix(e->scales[k][v]);                          \
 			}                                                                                      \
 			if (t + 1 < n && words[t + 1] < e->nwords)                                             \
 				for (size_t b = 0; b < width; b += 64)                                         \
@@ -457,10 +478,13 @@ WS_INLINE v8 widen_portable(const int8_t *p)
 				v8 acc[8];                                                                     \
 				WS_UNROLL for (size_t u = 0; u < 8; u++)                                       \
 					acc[u] = load8_##suffix(e->bias + j + 8 * u);                          \
-				for (size_t k = 0; k <= WS_INPUTS; k++)                                        \
+				for (size_t k = 0; k < quantised; k++)                                         \
 					WS_UNROLL for (size_t u = 0; u < 8; u++)                               \
 						acc[u] = madd_##suffix(widen_##suffix(rows[k] + j + 8 * u),    \
-									       scale[k], acc[u]);              \
+								       scale[k], acc[u]);                      \
+				for (size_t k = 0; k < dequantised; k++)                                       \
+					WS_UNROLL for (size_t u = 0; u < 8; u++)                               \
+						acc[u] += load8_##suffix(float_rows[k] + j + 8 * u);           \
 				WS_UNROLL for (size_t u = 0; u < 8; u++)                                       \
 					store8_##suffix(p + j + 8 * u, acc[u]);                                \
 			}                                                                                      \

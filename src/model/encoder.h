@@ -50,6 +50,7 @@ enum {
 };
 
 #define WS_SUFFIX_BUCKETS 1024
+#define WS_FLOAT_TABLE_ROWS 256
 #define WS_WORD_FORM_MAX 32 /* longer word forms have no vector of their own */
 
 /* Values each input takes. */
@@ -80,6 +81,11 @@ typedef struct ws_encoder {
 	const int8_t *rows[WS_INPUTS + 1];
 	const float *scales[WS_INPUTS + 1];
 	uint32_t nrows[WS_INPUTS + 1];
+	/* The same rows times their scales, for the tables of at most
+	 * WS_FLOAT_TABLE_ROWS rows (all but the words' and the suffixes'),
+	 * else NULL: a few hundred kilobytes that spare every token most of
+	 * its widening. */
+	const float *float_rows[WS_INPUTS + 1];
 	float *bias;                  /* 2 x gates, both directions' biases */
 	/* The recurrent weights, per direction, quantised at load time: int8
 	 * steps of a scale per gate, in blocks of 32 bytes (eight gates by
