@@ -899,8 +899,8 @@ static void test_handmade_section_loads(void **state)
 }
 
 /* The taggers' word cache (features.h) gives the scores the features
- * give without it, the float for float, whether a word is met the first
- * time or again, and is read (not bypassed) and emptied for another model. */
+ * give without it, float for float, whether a word is met the first time
+ * or again, and is read (not bypassed) and emptied for another model. */
 static void test_word_cache_gives_the_taggers_own_scores(void **state)
 {
 	(void)state;
@@ -961,6 +961,28 @@ static void test_word_cache_gives_the_taggers_own_scores(void **state)
 	assert_true(ws_word_cache_ready(&cache, a, &model->pos));
 	for (size_t k = 0; k < WS_WORD_CACHE_SLOTS; k++)
 		assert_true(cache.keys[k] == 0);
+	/* So it does for a model loaded where another was freed: the same
+	 * address is another model. */
+	ws_container c;
+	assert_int_equal(ws_container_parse(tiny_file.data, tiny_file.len, WS_FEATURE_SET_VERSION, &c, &err), WS_OK);
+	ws_linear reused;
+	assert_int_equal(ws_linear_load(&reused, a, ws_container_find(&c, "POS"), &err), WS_OK);
+	assert_true(ws_word_cache_ready(&cache, a, &reused));
+	assert_true(ws_scratch_reserve(&s, a, N, reused.labels.count, 0));
+	ws_words_atoms(words, N, s.atoms);
+	ws_sentence_features(WS_TAGGER_POS, words, N, s.atoms, s.features, s.offsets);
+	uint8_t labels[N];
+	ws_tag_decode(&reused, s.atoms, N, &cache, &s, labels);
+	size_t filled = 0;
+	for (size_t k = 0; k < WS_WORD_CACHE_SLOTS; k++)
+		filled += cache.keys[k] != 0;
+	assert_true(filled > 0);
+	ws_linear_free(&reused, a);
+	assert_int_equal(ws_linear_load(&reused, a, ws_container_find(&c, "POS"), &err), WS_OK);
+	assert_true(ws_word_cache_ready(&cache, a, &reused));
+	for (size_t k = 0; k < WS_WORD_CACHE_SLOTS; k++)
+		assert_true(cache.keys[k] == 0);
+	ws_linear_free(&reused, a);
 	ws_word_cache_free(&cache, a);
 	ws_scratch_free(&s, a);
 	ws_model_free(model);

@@ -284,9 +284,9 @@ bool ws_word_cache_ready(ws_word_cache *c, const ws_allocator *a, const ws_linea
 	    !ws_grow(a, (void **)&c->steps, &c->steps_cap, (size_t)WS_WORD_CACHE_SLOTS * m->labels.count,
 		     sizeof *c->steps))
 		return false;
-	if (c->model != m) {
+	if (c->model != m->load) {
 		memset(c->keys, 0, WS_WORD_CACHE_SLOTS * sizeof *c->keys);
-		c->model = m;
+		c->model = m->load;
 	}
 	return true;
 }

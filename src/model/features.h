@@ -73,7 +73,7 @@ typedef enum ws_tagger_kind { WS_TAGGER_POS, WS_TAGGER_NER } ws_tagger_kind;
 #define WS_WORD_CACHE_BITS 12
 #define WS_WORD_CACHE_SLOTS (1u << WS_WORD_CACHE_BITS)
 typedef struct ws_word_cache {
-	const ws_linear *model; /* whose steps these are */
+	uint64_t model;         /* whose steps these are: the model's load */
 	uint64_t *keys;         /* per slot, its word's key (0: empty) */
 	size_t keys_cap;
 	int32_t *steps;         /* per slot, a step count per label */

@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <string.h>
 
 bool ws_labels_set(ws_labels *labels, const char *const *names, uint32_t count)
@@ -93,7 +94,11 @@ static size_t slot_of(uint32_t key, unsigned shift) { return shift >= 32 ? 0 : (
 
 ws_status ws_linear_load(ws_linear *m, const ws_allocator *a, const ws_section *section, ws_error *err)
 {
+	/* Every load its own number, even when a freed model's memory is
+	 * reused for the next (threads may load at once). */
+	static atomic_uint_fast64_t loads;
 	memset(m, 0, sizeof *m);
+	m->load = atomic_fetch_add(&loads, 1) + 1;
 	ws_reader r = {section->data, section->len, 0, false};
 	uint32_t count = ws_read_u32(&r);
 	if (r.failed || count == 0 || count > WS_MAX_LABELS)

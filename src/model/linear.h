@@ -73,6 +73,7 @@ typedef struct ws_linear {
 	 * dense_stride, zero where the feature has no weight. */
 	int16_t *dense;
 	size_t ndense, dense_stride;
+	uint64_t load;          /* which load this is (from 1): what caches of its weights hold to */
 } ws_linear;
 
 /* A feature: a template number and a string, hashed together.  Inline,
