@@ -492,7 +492,7 @@ WS_INLINE v8 widen_portable(const int8_t *p)
 	}
 
 /* One direction of the LSTM over n tokens: reads the projections at
- * column offset `half` (0 forward, 4 hidden backward), writes h per token
+ * column offset dir x 4 hidden (0 forward, 4 hidden backward), writes h per token
  * into hs (n x hidden).  z holds 4 hidden floats, c hidden.  Each h is
  * also kept as int8 steps for the next token's recurrent product, which
  * each build does its own way (recurrent_portable, _avx2, _vnni). */

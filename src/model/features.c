@@ -307,7 +307,7 @@ void ws_tag_decode(const ws_linear *m, const ws_atoms *atoms, size_t n, ws_word_
 		const uint64_t *f = s->features + s->offsets[t];
 		size_t k = s->offsets[t + 1] - s->offsets[t];
 		float *emissions = s->emissions + t * L;
-		if (!cache) {
+		if (!cache || k < WS_WORD_FEATURES) {
 			ws_linear_score(m, f, k, emissions);
 			continue;
 		}
