@@ -32,6 +32,13 @@ def consistent(path):
     db = connect(path)
     if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
         fail(f"{path}: integrity_check failed")
+    # The schema is created in one transaction: a run killed before it
+    # committed leaves a store with no schema at all, which holds nothing
+    # to be out of step (the next run creates it).  A part of a schema is
+    # not that, and fails below.
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0 and \
+            db.execute("PRAGMA user_version").fetchone()[0] == 0:
+        return
     # FTS5 checks its index against the attributions on an INSERT, which
     # needs a writable connection; it changes nothing.
     rw = sqlite3.connect(path)
