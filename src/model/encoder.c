@@ -213,13 +213,13 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 		slots *= 2;
 	/* One block: the float arrays (bias, output layer padded to 8 labels,
 	 * the recurrent scales and excesses, the dequantising scales, the
-	 * small tables' rows dequantised), the
-	 * int8 recurrent weights and rows, the vocabulary's offsets and
-	 * slots, the provenance. */
+	 * small tables' rows dequantised), then the int8 recurrent weights and
+	 * rows, the vocabulary's offsets and slots, the provenance. */
 	size_t small_rows = 0;
 	for (size_t t = 1; t <= WS_INPUTS; t++)
 		small_rows += nrows[t] <= WS_FLOAT_TABLE_ROWS ? nrows[t] : 0;
-	size_t block_floats = 2 * gates + 2 * hidden * 8 + 8 + 2 * gates + 2 * gates + total_rows + small_rows * 2 * gates;
+	size_t block_floats =
+		2 * gates + 2 * hidden * 8 + 8 + 2 * gates + 2 * gates + total_rows + small_rows * 2 * gates;
 	size_t bytes = block_floats * 4 + 2 * gates * hidden + total_rows * 2 * gates + ((size_t)nwords + slots) * 4 +
 		       plen + 1;
 	unsigned char *block = ws_mem_alloc(a, bytes);
