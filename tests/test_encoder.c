@@ -270,8 +270,7 @@ static void test_neural_model_loads_and_analyzes(void **state)
  * int8 step of the gate's scale (encoder.h has the layout). */
 static double loaded_recurrent(const ws_encoder *e, int d, size_t k, size_t g)
 {
-	size_t G = e->gates;
-	int8_t q = e->recurrent[d][((k / 4) * (G / 8) + g / 8) * 32 + (g % 8) * 4 + k % 4];
+	int8_t q = e->recurrent[d][ws_recurrent_at(e->gates, k, g)];
 	return (double)q * e->recurrent_scale[d][g] * 127;
 }
 

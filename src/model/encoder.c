@@ -155,7 +155,7 @@ static void quantise_recurrent(ws_encoder *e, int d, size_t hidden, const float 
 		int32_t sum = 0;
 		for (size_t k = 0; k < hidden; k++) {
 			int8_t q = (int8_t)lrintf(weights[k * G + g] / step);
-			e->recurrent[d][((k / 4) * (G / 8) + g / 8) * 32 + (g % 8) * 4 + k % 4] = q;
+			e->recurrent[d][ws_recurrent_at(G, k, g)] = q;
 			sum += q;
 		}
 		e->recurrent_scale[d][g] = step / 127;
@@ -307,7 +307,6 @@ ws_status ws_encoder_load(ws_encoder *e, const ws_allocator *a, const ws_section
 		e->rows[t] = rows + first * 2 * gates;
 		e->scales[t] = scales + first;
 		e->nrows[t] = (uint32_t)nrows[t];
-		e->float_rows[t] = NULL;
 		if (t > 0 && nrows[t] <= WS_FLOAT_TABLE_ROWS) {
 			for (size_t v = 0; v < nrows[t]; v++)
 				for (size_t c = 0; c < 2 * gates; c++)
@@ -587,7 +586,7 @@ static void recurrent_portable(const ws_encoder *e, int dir, const int8_t *hq, c
 	for (size_t g = 0; g < G; g++) {
 		int32_t sum = 0;
 		for (size_t k = 0; k < H; k++)
-			sum += W[((k / 4) * (G / 8) + g / 8) * 32 + (g % 8) * 4 + k % 4] * hq[k];
+			sum += W[ws_recurrent_at(G, k, g)] * hq[k];
 		z[g] = pz[g] + (float)sum * e->recurrent_scale[dir][g];
 	}
 }
@@ -618,7 +617,7 @@ WS_AVX2 WS_INLINE void quantise8_avx2(v8 h, int8_t *out)
 	__m256i q = _mm256_cvtps_epi32((__m256)(h * 127));
 	/* packing within 128-bit lanes leaves h[0..3] in byte 0 and h[4..7]
 	 * in byte 16 */
-	__m256i b = _mm256_packs_epi16(_mm256_packs_epi32(q, q), _mm256_packs_epi32(q, q));
+	__m256i words = _mm256_packs_epi32(q, q), b = _mm256_packs_epi16(words, words);
 	uint32_t lo = (uint32_t)_mm256_cvtsi256_si32(b), hi = (uint32_t)_mm256_extract_epi32(b, 4);
 	memcpy(out, &lo, 4);
 	memcpy(out + 4, &hi, 4);

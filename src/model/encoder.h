@@ -92,7 +92,7 @@ typedef struct ws_encoder {
 	 * four units, gate-major), block (q, b) for units 4q.. and gates 8b..
 	 * at (q x gates / 8 + b) x 32.  That is one multiply-add of bytes
 	 * (VNNI) or one chain of three (AVX2) per block. */
-	int8_t *recurrent[2];
+	int8_t *recurrent[2];         /* index: ws_recurrent_at */
 	float *recurrent_scale[2];    /* gates: a weight step times an h step (1 / 127) */
 	int32_t *recurrent_excess[2]; /* gates: 128 x the sum of its steps (what h + 128 adds) */
 	float *out;                   /* (2 x hidden) x 8: per input, its weight to each label, 0-padded */
@@ -106,6 +106,13 @@ typedef struct ws_encoder {
 	char *provenance;             /* JSON, from the section */
 	void *owned;                  /* one block holding every float array and slots */
 } ws_encoder;
+
+/* Where, in a direction's recurrent blocks, the weight from unit k to gate
+ * g lies (gates in all). */
+static inline size_t ws_recurrent_at(size_t gates, size_t k, size_t g)
+{
+	return ((k / 4) * (gates / 8) + g / 8) * 32 + (g % 8) * 4 + k % 4;
+}
 
 struct ws_allocator;
 ws_status ws_encoder_load(ws_encoder *e, const struct ws_allocator *a, const ws_section *section, ws_error *err);

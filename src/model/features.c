@@ -301,13 +301,17 @@ void ws_word_cache_free(ws_word_cache *c, const ws_allocator *a)
 void ws_tag_decode(const ws_linear *m, const ws_atoms *atoms, size_t n, ws_word_cache *cache, ws_scratch *s,
 		   uint8_t *out)
 {
+	if (!cache) {
+		ws_linear_decode(m, s->features, s->offsets, n, s, out);
+		return;
+	}
 	size_t L = m->labels.count;
 	memset(s->emissions, 0, n * L * sizeof *s->emissions);
 	for (size_t t = 0; t < n; t++) {
 		const uint64_t *f = s->features + s->offsets[t];
 		size_t k = s->offsets[t + 1] - s->offsets[t];
 		float *emissions = s->emissions + t * L;
-		if (!cache || k < WS_WORD_FEATURES) {
+		if (k < WS_WORD_FEATURES) {
 			ws_linear_score(m, f, k, emissions);
 			continue;
 		}
