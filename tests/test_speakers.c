@@ -208,6 +208,9 @@ static const char her_campaign[] = "Ann Hale said the race was close.\n\nHer cam
 static const char chamber[] = "Speaker of the House Ann Hale said the vote would wait.";
 static const char lawyer[] = "Tom Reller said he was innocent. An attorney for Reller, Ines Marrow, said the case was "
 			     "weak.\n\nReller's lawyer said the trial would start in May.";
+static const char spokeswoman[] = "Tom Reller said he was innocent.\n\nA spokeswoman for Reller said the case was weak.";
+static const char data[] = "The Brackton Refugee Center said 98 percent of the families had stayed.\n\n"
+			   "The data showed that most of them found work within a year.";
 static const char kin[] = "Mark Dell said the road was closed. Rita Dell said she had called the police.\n\n"
 			  "Mark Dell's wife said the children were safe.";
 static const char ex_wife[] = "Mark Dell said the road was closed. Rita Dell said she had called the police.\n\n"
@@ -269,7 +272,12 @@ static const expected_speaker both_models[] = {
 	/* the office's chamber is part of the role, not of the name */
 	{chamber, "Speaker of the House Ann Hale", "Ann Hale", "Speaker of the House", F},
 	/* a description matched against an appositive, never its possessor */
-	{lawyer, "Reller's lawyer", "Ines Marrow", "", U},
+	{lawyer, "Reller's lawyer", "Ines Marrow", "attorney for Reller", U},
+	/* whom a person noun works for is not the speaker */
+	{lawyer, "An attorney for Reller", "Ines Marrow", "attorney for Reller", U},
+	{spokeswoman, "A spokeswoman for Reller", "spokeswoman for Reller", "", U},
+	/* a thing made that no source named: the latest named speaker made it */
+	{data, "The data", "Brackton Refugee Center", "", U},
 	/* kin: the person of the possessor's surname and the kin's gender */
 	{kin, "Mark Dell's wife", "Rita Dell", "", F},
 	{ex_wife, "His ex-wife", "Rita Dell", "", F},
@@ -300,6 +308,10 @@ static const expected_speaker rules_model[] = {
 	 "who", "Ann Hale", "", F},
 };
 
+static const char missed_name[] = "Mark Stone spoke first.\n\nThe forum ended late.\n\nStone said praise from "
+				  "Ruritanian President Ivo Pellan would not change his policy toward Ruritania. He "
+				  "said Pellan was a strong leader.";
+
 static const expected_speaker learned_model[] = {
 	{"Paul Aske of the Policy Institute in Denver said taxes would rise.", "Paul Aske", "Paul Aske",
 	 "Policy Institute in Denver", M},
@@ -309,6 +321,9 @@ static const expected_speaker learned_model[] = {
 	 "ABC7", "", U},
 	/* a description with the gender of any of its nouns */
 	{first_lady, "The former first lady and senator", "Ann Hale", "Sen.", F},
+	/* a name the tagger missed where it opens a sentence is still a
+	 * name a later he can refer to */
+	{missed_name, "He", "Mark Stone", "", M},
 	/* the party of the description's own head */
 	{party, "The Republican", "Mark Dell", "", M},
 	/* "the ad": the maker an earlier source named with the noun */

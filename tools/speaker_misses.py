@@ -3,7 +3,7 @@
 
     speaker_misses.py --pred build/speaker-eval/news/dev.jsonl \\
         [--gold ../shared/data/polnear/speakers-dev] [--texts ../shared/data/polnear/dev/text] \\
-        [--eval ../shared/eval] [--category description] [--summary]
+        [--eval ../shared/eval] [--category description] [--summary] [--context 300]
 
 --pred is `whosaid --format jsonl` over the dev texts (make speaker-eval writes it).  An item
 is a miss when speaker_eval.py finds its source (a predicted source overlaps the gold one) but
@@ -71,6 +71,8 @@ def main():
     ap.add_argument('--eval', default='../shared/eval', help='the folder of speaker_eval.py')
     ap.add_argument('--category', help='only this category (full_name, partial_name, pronoun, description, ...)')
     ap.add_argument('--summary', action='store_true', help='the table of causes only')
+    ap.add_argument('--context', type=int, default=0, metavar='N',
+                    help='also print the N characters of text before each missed source')
     args = ap.parse_args()
     sys.path.insert(0, args.eval)
     import speaker_eval as se
@@ -109,6 +111,9 @@ def main():
             if not args.summary:
                 print(f"{g['category']:14s} {cause:24s} {source!r} -> gold {g['speaker']!r}, "
                       f"predicted {spk.get('name')!r} ({spk.get('kind')}) [{stem}]")
+                if args.context:
+                    start = g['source'][0][0]
+                    print('    ' + text[max(0, start - args.context):start].replace('\n', ' / ') + ' [[SOURCE]]')
     print(f"\n{'category':14s} {'misses':>6s}  " + '  '.join(f'{c}' for c in CAUSES))
     for cat, counts in sorted(table.items()):
         print(f"{cat:14s} {sum(counts.values()):6d}  " + '  '.join(f'{counts[c]:{len(c)}d}' for c in CAUSES))

@@ -111,7 +111,7 @@ static bool listed(const ws_doc *doc, size_t i, const char *const *list)
 
 /* What mark_words found each token to be (held in doc->scratch while the
  * speakers are resolved). */
-enum { WORD_TITLE = 1, WORD_ORG = 2, WORD_CALENDAR = 4, WORD_NOT_NAME = 8 };
+enum { WORD_TITLE = 1, WORD_ORG = 2, WORD_CALENDAR = 4, WORD_NOT_NAME = 8, WORD_SOURCE_NAME = 16 };
 
 /* Does token i hold a letter beyond ASCII? */
 static bool beyond_ascii(const ws_doc *doc, size_t i)
@@ -968,11 +968,32 @@ static size_t acronym_extent(const ws_doc *doc, size_t first, size_t last)
 }
 
 /* Every name of the article, in text order. */
+/* A source of nothing but capitalized words ("Trump said") is a name
+ * even where the tagger missed it, as it often does at the start of a
+ * sentence: marked, so that it is collected with the others and can be
+ * what a later he or she refers to. */
+static void mark_source_names(ws_doc *doc)
+{
+	for (size_t a = 0; a < doc->nattrs; a++) {
+		ws_span src = doc->attrs[a].pub.source;
+		if (src.start >= src.end)
+			continue;
+		size_t first = ws_token_at(doc, src.start), last = ws_token_at(doc, src.end);
+		bool name = first < last && last - first <= 3 && !(doc->scratch[first] & (WORD_NOT_NAME | WORD_TITLE));
+		for (size_t i = first; name && i < last; i++)
+			name = capitalized_word(doc, i) && !in_list(doc, i, person_nouns) && !in_list(doc, i, org_nouns) &&
+			       !in_list(doc, i, group_nouns) && !in_list(doc, i, document_nouns);
+		if (name)
+			doc->scratch[first] |= WORD_SOURCE_NAME;
+	}
+}
+
 static ws_status collect_names(ws_doc *doc, names *nm)
 {
 	size_t cap = 0;
 	int32_t sentence = -1;
 	bool headline = false;
+	mark_source_names(doc);
 	for (size_t i = 0; i < doc->ntokens;) {
 		size_t j = i;
 		uint8_t cls = CLS_UNKNOWN;
@@ -984,7 +1005,7 @@ static ws_status collect_names(ws_doc *doc, names *nm)
 			i++;
 			continue;
 		}
-		if (doc->tagged) {
+		if (doc->tagged && !(doc->ner[i] == 0 && (doc->scratch[i] & WORD_SOURCE_NAME))) {
 			uint8_t tag = doc->ner[i];
 			uint8_t c = (uint8_t)((tag + 1) / 2); /* 1 person, 2 organization */
 			if (tag == 0 || tag % 2 == 0 || c == 3 || c > 4) {
@@ -1779,6 +1800,14 @@ static size_t head_noun(const ws_doc *doc, size_t first, size_t last)
 	return head;
 }
 
+/* Is mention m whom a person noun before it works for: "a spokeswoman
+ * for Ann Hale", "an adviser to Hale"?  Then it is not the speaker. */
+static bool employer_mention(const ws_doc *doc, const name_mention *m)
+{
+	return m->first >= 2 && in_list(doc, m->first - 1, (const char *const[]){"for", "to", NULL}) &&
+	       in_list(doc, m->first - 2, person_nouns);
+}
+
 /* Do the role tokens [first, last) hold the noun at token noun (senator
  * matching "Sen.", governor "Gov.")? */
 static bool role_holds(const ws_doc *doc, size_t first, size_t last, size_t noun)
@@ -1975,6 +2004,18 @@ static long resolve_description(ws_doc *doc, names *nm, size_t index, size_t fir
 		return -1;
 	bool person = in_list(doc, head, person_nouns);
 	bool org = !person && in_list(doc, head, org_nouns);
+	if (!person && !org && in_list(doc, first, (const char *const[]){"the", NULL}) &&
+	    in_list(doc, head, document_nouns)) {
+		/* "the data", "the ruling" that no source before named: the
+		 * latest named speaker's, who made it ("The center said 98
+		 * percent were...  According to the data, ...") */
+		for (size_t a = index; a-- > 0 && index - a <= PRONOUN_REACH;) {
+			long k = cand_of_entity(nm, doc->attrs[a].pub.speaker);
+			if (k >= 0 && (nm->c[k].cls == CLS_ORG || nm->c[k].words >= 2))
+				return k;
+		}
+		return -1;
+	}
 	if (!person && !org)
 		return -1;
 	if (in_list(doc, head, campaign_nouns)) {
@@ -1989,7 +2030,7 @@ static long resolve_description(ws_doc *doc, names *nm, size_t index, size_t fir
 		/* "Hale's lawyer" is not Hale */
 		long owner = -1;
 		for (size_t i = at; i < nm->nm && nm->m[i].last <= last; i++)
-			if (possessive(doc, nm->m[i].last - 1))
+			if (possessive(doc, nm->m[i].last - 1) || employer_mention(doc, &nm->m[i]))
 				owner = nm->m[i].cand;
 		for (size_t i = at, seen = 0; i-- > 0 && seen < MENTION_REACH; seen++) {
 			const name_mention *m = &nm->m[i];
@@ -2031,7 +2072,7 @@ static long resolve_description(ws_doc *doc, names *nm, size_t index, size_t fir
 		uint32_t most = 1;
 		for (size_t k = nm->nc > CAND_REACH ? nm->nc - CAND_REACH : 0; k < nm->nc; k++) {
 			const name_cand *c = &nm->c[k];
-			if (c->cls != CLS_ORG && c->words >= 2 && gender_fits(c, want) && c->count > most &&
+			if (c->cls != CLS_ORG && c->words >= 2 && (long)k != owner && gender_fits(c, want) && c->count > most &&
 			    (!party || !cand_party(doc, nm, (long)k) || cand_party(doc, nm, (long)k) == party)) {
 				most = c->count;
 				best = (long)k;
@@ -2056,6 +2097,7 @@ static long resolve_description(ws_doc *doc, names *nm, size_t index, size_t fir
 static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_t last, size_t *possessed)
 {
 	long person = -1, unknown = -1, org = -1, owner = -1;
+	bool employer = false;
 	*possessed = last;
 	for (size_t i = mention_at(nm, first); i < nm->nm && nm->m[i].first < last; i++) {
 		const name_mention *m = &nm->m[i];
@@ -2078,6 +2120,10 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		}
 		if (owns && i == mention_at(nm, first) && m->last < last && in_list(doc, m->last, document_nouns))
 			return (long)i; /* "The GOP’s complaint to the Board": its maker */
+		if (employer_mention(doc, m)) {
+			employer = true;
+			continue;
+		}
 		if (owns || modifier) {
 			if (owner < 0) {
 				owner = (long)i;
@@ -2117,6 +2163,8 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		*possessed = last;
 		return person >= 0 ? person : unknown >= 0 ? unknown : org;
 	}
+	if (employer)
+		return -1; /* a person described by whom they work for */
 	if (owner >= 0) {
 		/* the thing possessed or modified: "Trump’s presidential
 		 * campaign", "A Quinnipiac University poll" */
@@ -2125,9 +2173,11 @@ static long head_mention(const ws_doc *doc, const names *nm, size_t first, size_
 		       !in_list(doc, t, document_nouns) && !in_list(doc, t, person_nouns) && t - nm->m[owner].last < 3)
 			t++;
 		*possessed = t < last ? t : last;
-		/* "Pagliano's lawyer", "a former DNC chairman": a person
-		 * described by whom they work for, not the possessor */
-		if (t < last && in_list(doc, t, person_nouns))
+		/* "Pagliano's lawyer", "a former DNC chairman", "Hale's
+		 * campaign manager": a person described by whom they work
+		 * for, not the possessor */
+		if (t < last && (in_list(doc, t, person_nouns) ||
+				 (t + 1 < last && in_list(doc, t, org_nouns) && in_list(doc, t + 1, person_nouns))))
 			return -1;
 		return owner;
 	}
@@ -2449,6 +2499,12 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		bool who = in_list(doc, first, (const char *const[]){"who", NULL});
 		for (size_t j = i; j-- > 0 && first - nm->m[j].last < 12 && cand < 0;) {
 			const name_cand *c = &nm->c[nm->m[j].cand];
+			/* a name that qualifies a noun is not who: "Ann Lee, a
+			 * Hale campaign aide who" is Ann Lee */
+			size_t after = nm->m[j].last;
+			if (who && after < first && doc->tokens[after].kind == WS_TOK_WORD && !capitalized_word(doc, after) &&
+			    !possessive(doc, after - 1))
+				continue;
 			if (j + 1 == i && first - nm->m[j].last < 6 && (!who || c->cls != CLS_ORG))
 				cand = nm->m[j].cand;
 			else if (who && c->cls == CLS_PERSON)
@@ -2563,7 +2619,17 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	}
 	if (entity < 0 && !p.pronoun_person && !p.pronoun_group && !p.relative) {
 		/* nothing in the article's names: the source as written, the old
-		 * way (a name the tagger missed, a role, a group) */
+		 * way (a name the tagger missed, a role, a group); "a
+		 * spokeswoman for Reller" as a role, never as Reller */
+		if (p.name_first < p.name_last && p.name_first >= first + 2 &&
+		    in_list(doc, p.name_first - 1, (const char *const[]){"for", "to", NULL}) &&
+		    in_list(doc, p.name_first - 2, person_nouns)) {
+			p.role_first = first;
+			p.role_last = p.name_last;
+			p.name_first = p.name_last = 0;
+			while (p.role_first < p.role_last && not_name(doc, p.role_first))
+				p.role_first++;
+		}
 		/* a place the tagger named ("Ruritania said") speaks as its
 		 * government: an organization, never a person of its last word */
 		bool place = doc->tagged && p.name_first < p.name_last;
