@@ -967,7 +967,6 @@ static size_t acronym_extent(const ws_doc *doc, size_t first, size_t last)
 	return a->start + n == a->end ? k : last;
 }
 
-/* Every name of the article, in text order. */
 /* A source of nothing but capitalized words ("Trump said") is a name
  * even where the tagger missed it, as it often does at the start of a
  * sentence: marked, so that it is collected with the others and can be
@@ -988,6 +987,7 @@ static void mark_source_names(ws_doc *doc)
 	}
 }
 
+/* Every name of the article, in text order. */
 static ws_status collect_names(ws_doc *doc, names *nm)
 {
 	size_t cap = 0;
@@ -1800,13 +1800,16 @@ static size_t head_noun(const ws_doc *doc, size_t first, size_t last)
 	return head;
 }
 
-/* Is mention m whom a person noun before it works for: "a spokeswoman
- * for Ann Hale", "an adviser to Hale"?  Then it is not the speaker. */
-static bool employer_mention(const ws_doc *doc, const name_mention *m)
+/* Is the name at token name whom a person noun before it works for: "a
+ * spokeswoman for Ann Hale", "an adviser to Hale"?  Then it is not the
+ * speaker. */
+static bool employer_at(const ws_doc *doc, size_t name)
 {
-	return m->first >= 2 && in_list(doc, m->first - 1, (const char *const[]){"for", "to", NULL}) &&
-	       in_list(doc, m->first - 2, person_nouns);
+	return name >= 2 && in_list(doc, name - 1, (const char *const[]){"for", "to", NULL}) &&
+	       in_list(doc, name - 2, person_nouns);
 }
+
+static bool employer_mention(const ws_doc *doc, const name_mention *m) { return employer_at(doc, m->first); }
 
 /* Do the role tokens [first, last) hold the noun at token noun (senator
  * matching "Sen.", governor "Gov.")? */
@@ -2621,9 +2624,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		/* nothing in the article's names: the source as written, the old
 		 * way (a name the tagger missed, a role, a group); "a
 		 * spokeswoman for Reller" as a role, never as Reller */
-		if (p.name_first < p.name_last && p.name_first >= first + 2 &&
-		    in_list(doc, p.name_first - 1, (const char *const[]){"for", "to", NULL}) &&
-		    in_list(doc, p.name_first - 2, person_nouns)) {
+		if (p.name_first < p.name_last && p.name_first >= first + 2 && employer_at(doc, p.name_first)) {
 			p.role_first = first;
 			p.role_last = p.name_last;
 			p.name_first = p.name_last = 0;
