@@ -2449,6 +2449,18 @@ static bool bare_police(const ws_doc *doc, size_t first, size_t last)
 	return last == first + 1 && in_list(doc, first, (const char *const[]){"police", NULL});
 }
 
+/* The source's words [first, last) as its role, with no name, past the
+ * little words that open it ("a", "the"): how a relative or someone's
+ * employee is written when the article names no one. */
+static void role_as_written(const ws_doc *doc, source_parts *p, size_t first, size_t last)
+{
+	p->name_first = p->name_last = 0;
+	p->role_first = first;
+	p->role_last = last;
+	while (p->role_first < p->role_last && not_name(doc, p->role_first))
+		p->role_first++;
+}
+
 static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 {
 	ws_attr_work *w = &doc->attrs[index];
@@ -2484,11 +2496,7 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 	if (!p.pronoun_person && !p.pronoun_group && !p.relative && last - first >= 2 &&
 	    ((cand = resolve_kin(doc, nm, index, first, last, &kin)) >= 0 || kin)) {
 		/* a relative: the person found, else as written below */
-		p.name_first = p.name_last = 0;
-		p.role_first = first;
-		p.role_last = last;
-		while (p.role_first < p.role_last && not_name(doc, p.role_first))
-			p.role_first++;
+		role_as_written(doc, &p, first, last);
 	} else if (p.pronoun_person || p.pronoun_group) {
 		int want = pronoun_gender(doc, first);
 		entity = resolve_pronoun(doc, nm, index, first, p.pronoun_person, want, &cand);
@@ -2624,13 +2632,8 @@ static ws_status resolve_source(ws_doc *doc, names *nm, size_t index)
 		/* nothing in the article's names: the source as written, the old
 		 * way (a name the tagger missed, a role, a group); "a
 		 * spokeswoman for Reller" as a role, never as Reller */
-		if (p.name_first < p.name_last && p.name_first >= first + 2 && employer_at(doc, p.name_first)) {
-			p.role_first = first;
-			p.role_last = p.name_last;
-			p.name_first = p.name_last = 0;
-			while (p.role_first < p.role_last && not_name(doc, p.role_first))
-				p.role_first++;
-		}
+		if (p.name_first < p.name_last && p.name_first >= first + 2 && employer_at(doc, p.name_first))
+			role_as_written(doc, &p, first, p.name_last);
 		/* a place the tagger named ("Ruritania said") speaks as its
 		 * government: an organization, never a person of its last word */
 		bool place = doc->tagged && p.name_first < p.name_last;
